@@ -1,0 +1,88 @@
+/* ucwa-operations.h: the registry of pending operations.
+ *
+ * UCWA answers an operation-starting POST with 201 Created, but reports the
+ * operation's progress on the event channel, a different HTTP request, so its
+ * events may arrive before the 201.  The client therefore names every
+ * operation itself with an operationId, registered here *before* the POST is
+ * sent.  An entry is matched by the operationId that embedded operation
+ * resources echo, and by the operation's href once known (from the 201's
+ * Location or from the first event that carried the operationId), because
+ * link-only events carry no operationId.
+ *
+ * An entry resolves exactly once, whatever the order of its events and its
+ * 201: successfully on `completed` + `status: Success`; with an error on
+ * `completed` with any other status (the `reason` message is kept), on a
+ * failed POST (unless events already finished it), on timeout, or with
+ * UCWA_ERROR_CANCELLED from ucwa_operations_cancel_all().  A finished entry
+ * leaves a short-lived tombstone so a duplicate or late event is recognised
+ * and dropped rather than mistaken for something new.
+ *
+ * The registry knows nothing about what an operation is.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _UcwaOperations UcwaOperations;
+
+/* Called exactly once per registered operation.  On success @error is NULL
+ * and @resource is the embedded operation resource of the `completed` event
+ * (NULL when that event was link-only).  On failure @resource is NULL.
+ * @resource is only valid during the call. */
+typedef void (*UcwaOperationFunc) (const char   *operation_id,
+                                   JsonObject   *resource,
+                                   const GError *error,
+                                   gpointer      user_data);
+
+/* @timeout_ms: how long an entry may stay pending after registration.
+ * @tombstone_ms: how long a finished entry is remembered. */
+UcwaOperations *ucwa_operations_new (guint timeout_ms,
+                                     guint tombstone_ms);
+/* Cancels every pending entry (their callbacks run with
+ * UCWA_ERROR_CANCELLED), then frees the registry. */
+void            ucwa_operations_free (UcwaOperations *ops);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UcwaOperations, ucwa_operations_free)
+
+/* Registers a new pending operation and returns its fresh operationId
+ * (owned by the registry, valid until the callback has run).  @destroy, if
+ * set, frees @user_data after the callback ran. */
+const char *ucwa_operations_register (UcwaOperations    *ops,
+                                      UcwaOperationFunc  callback,
+                                      gpointer           user_data,
+                                      GDestroyNotify     destroy);
+
+/* The POST that started @operation_id was answered 2xx; @location is the
+ * operation's href from the Location header (may be NULL). */
+void ucwa_operations_post_succeeded (UcwaOperations *ops,
+                                     const char     *operation_id,
+                                     const char     *location);
+
+/* The POST failed (HTTP error or transport).  Fails the entry unless its
+ * events already finished it. */
+void ucwa_operations_post_failed (UcwaOperations *ops,
+                                  const char     *operation_id,
+                                  const GError   *error);
+
+/* Feeds one event about an operation resource.  @type is the event type
+ * (`started`, `updated`, `completed`), @href the event's link href, @status
+ * the event's `status` (NULL if absent), @reason the event's `reason` object
+ * (may be NULL), @resource the embedded resource (may be NULL).  Returns TRUE
+ * when the event belonged to a pending or recently finished operation (it was
+ * consumed, possibly as a duplicate), FALSE when it is nobody's (for example
+ * an incoming invitation). */
+gboolean ucwa_operations_handle_event (UcwaOperations *ops,
+                                       const char     *type,
+                                       const char     *href,
+                                       const char     *status,
+                                       JsonObject     *reason,
+                                       JsonObject     *resource);
+
+/* Fails every pending entry with UCWA_ERROR_CANCELLED. */
+void  ucwa_operations_cancel_all (UcwaOperations *ops);
+
+guint ucwa_operations_pending_count (UcwaOperations *ops);
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+/* ucwa-resource.h: hypermedia helpers.
+ *
+ * UCWA resources carry `_links` and `_embedded`; either may hold an object or
+ * an array of objects under one rel.  Hrefs are mostly relative and must be
+ * resolved against the scheme and host of the applications URL; server query
+ * parameters in them are kept as they are.  Every accessor tolerates a
+ * missing or mistyped member and returns NULL instead.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* A string member, or NULL when absent or not a string. */
+const char *ucwa_resource_get_string (JsonObject *resource,
+                                      const char *member);
+
+/* The href of `_links.<rel>` (the first one if it is an array), or NULL. */
+const char *ucwa_resource_get_link (JsonObject *resource,
+                                    const char *rel);
+/* The title of `_links.<rel>`, or NULL. */
+const char *ucwa_resource_get_link_title (JsonObject *resource,
+                                          const char *rel);
+
+/* `_embedded.<rel>` (the first one if it is an array), or NULL. */
+JsonObject *ucwa_resource_get_embedded (JsonObject *resource,
+                                        const char *rel);
+/* Every object under `_embedded.<rel>`, object or array alike; never NULL.
+ * Free the list with g_list_free (the objects belong to @resource). */
+GList      *ucwa_resource_get_embedded_list (JsonObject *resource,
+                                             const char *rel);
+
+/* Resolves @href against @base (an absolute http or https URL).  Returns a
+ * new absolute URL, or NULL when @href cannot be resolved (a data: URI is
+ * not an href). */
+char *ucwa_resource_resolve (const char *base,
+                             const char *href);
+
+/* Compares two hrefs the way UCWA needs: case-insensitively (the reference
+ * cases one and the same href differently). */
+gboolean ucwa_href_equal (const char *a,
+                          const char *b);
+guint    ucwa_href_hash  (gconstpointer href);
+
+/* "sip:Bob@Example.test" -> "bob@example.test"; NULL stays NULL. */
+char *ucwa_uri_to_address (const char *sip_uri);
+/* "bob@example.test" -> "sip:bob@example.test". */
+char *ucwa_address_to_uri (const char *address);
+
+/* `"\/Date(1364327898968)\/"` -> seconds since the epoch, 0 if unparsable. */
+gint64 ucwa_parse_date (const char *value);
+
+G_END_DECLS
