@@ -53,6 +53,10 @@ typedef struct {
   /* A contact of the user's contact list. */
   void (*contact_added) (UcwaClient *client, const char *address,
                          const char *display_name, gpointer user_data);
+  /* A contact's availability, as UCWA names it ("Online", "Away", "Busy",
+   * "DoNotDisturb", "BeRightBack", "IdleOnline", "IdleBusy", "Offline"...). */
+  void (*contact_presence) (UcwaClient *client, const char *address,
+                            const char *availability, gpointer user_data);
 
   /* An IM from @peer; @text is plain UTF-8 (not markup), already valid. */
   void (*im_received) (UcwaClient *client, const char *peer,
