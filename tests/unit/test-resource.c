@@ -125,6 +125,10 @@ test_resolve (void)
                  "https://fe1.contoso.com:4443/ucwa/v1/applications/8/me");
   check_resolve ("http://127.0.0.1:8080/ucwa/oauth/v1/applications", "/ucwa/a",
                  "http://127.0.0.1:8080/ucwa/a");
+  /* Sloppy hrefs are used as they are rather than refused. */
+  check_resolve (BASE, " /ucwa/a\n", "https://lyncweb.contoso.com/ucwa/a");
+  check_resolve (BASE, "/ucwa/a%zz?b=%", "https://lyncweb.contoso.com/ucwa/a%zz?b=%");
+  check_resolve (BASE, "/ucwa/caf\xc3\xa9", "https://lyncweb.contoso.com/ucwa/caf%C3%A9");
   /* The reference's stray space is encoded, not fatal. */
   check_resolve (BASE, "/ucwa/x ? onlineMeetingUri=adhoc",
                  "https://lyncweb.contoso.com/ucwa/x%20?%20onlineMeetingUri=adhoc");
