@@ -27,7 +27,8 @@ typedef struct {
   char              *stop_messaging_href;
   char              *invitation_text;     /* our first message, in the invitation */
   char              *incoming_first_text; /* theirs, to drop a repeat of it */
-  GQueue             queue;               /* texts waiting for Connected */
+  GQueue             queue;               /* texts waiting to be sent */
+  char              *posting_operation;   /* the one sendMessage in flight */
   GHashTable        *seen_messages;       /* incoming message hrefs shown */
 } UcwaConversation;
 
@@ -51,7 +52,8 @@ void ucwa_messaging_replace_href (UcwaMessaging  *messaging,
 void ucwa_conversation_set_href (UcwaMessaging    *messaging,
                                  UcwaConversation *conversation,
                                  const char       *href);
-/* Sends what waited for Connected, in order. */
+/* Sends the next queued text, if messaging is Connected and no other
+ * sendMessage is in flight: one at a time keeps them in order. */
 void ucwa_conversation_flush    (UcwaMessaging    *messaging,
                                  UcwaConversation *conversation);
 /* The server forgot the conversation; queued texts start a new one. */

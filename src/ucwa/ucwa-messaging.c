@@ -34,6 +34,7 @@ conversation_free (UcwaConversation *conversation)
   g_free (conversation->stop_messaging_href);
   g_free (conversation->invitation_text);
   g_free (conversation->incoming_first_text);
+  g_free (conversation->posting_operation);
   g_queue_clear_full (&conversation->queue, g_free);
   g_hash_table_unref (conversation->seen_messages);
   g_free (conversation);
@@ -143,6 +144,7 @@ ucwa_conversation_end (UcwaMessaging    *messaging,
   g_clear_pointer (&conversation->set_typing_href, g_free);
   g_clear_pointer (&conversation->stop_messaging_href, g_free);
   g_clear_pointer (&conversation->incoming_first_text, g_free);
+  g_clear_pointer (&conversation->posting_operation, g_free);
   g_hash_table_remove_all (conversation->seen_messages);
   conversation->state = CONVERSATION_IDLE;
 
@@ -166,15 +168,21 @@ typedef struct {
   gboolean       requeued;  /* the conversation died: sent again elsewhere */
 } UcwaOutgoing;
 
+/* Shared by the registry entry and the POST: either may finish first. */
 static void
-outgoing_free (gpointer data)
+outgoing_clear (gpointer data)
 {
   UcwaOutgoing *outgoing = data;
 
   g_free (outgoing->peer);
   g_free (outgoing->text);
   g_free (outgoing->operation_id);
-  g_free (outgoing);
+}
+
+static void
+outgoing_unref (gpointer data)
+{
+  g_rc_box_release_full (data, outgoing_clear);
 }
 
 static UcwaOutgoing *
@@ -182,7 +190,7 @@ outgoing_new (UcwaMessaging *messaging,
               const char    *peer,
               const char    *text)
 {
-  UcwaOutgoing *outgoing = g_new0 (UcwaOutgoing, 1);
+  UcwaOutgoing *outgoing = g_rc_box_new0 (UcwaOutgoing);
 
   outgoing->messaging = messaging;
   outgoing->peer = g_strdup (peer);
@@ -236,11 +244,19 @@ on_message_posted (UcwaResponse *response,
   UcwaOutgoing *outgoing = user_data;
   UcwaMessaging *messaging = outgoing->messaging;
   UcwaOperations *operations = messaging->client->operations;
+  UcwaConversation *current = ucwa_messaging_find_peer (messaging, outgoing->peer);
+
+  /* One sendMessage at a time keeps the order: the next may go now. */
+  if (current != NULL
+      && g_strcmp0 (current->posting_operation, outgoing->operation_id) == 0)
+    g_clear_pointer (&current->posting_operation, g_free);
 
   if (error == NULL)
     {
       g_autofree char *location = ucwa_response_get_location (response);
       ucwa_operations_post_succeeded (operations, outgoing->operation_id, location);
+      if (current != NULL)
+        ucwa_conversation_flush (messaging, current);
       return;
     }
 
@@ -263,6 +279,8 @@ on_message_posted (UcwaResponse *response,
         }
     }
   ucwa_operations_post_failed (operations, outgoing->operation_id, error);
+  if (current != NULL && !outgoing->requeued)
+    ucwa_conversation_flush (messaging, current);
 }
 
 static void
@@ -278,14 +296,14 @@ send_message (UcwaMessaging    *messaging,
 
   outgoing->operation_id = g_strdup (ucwa_operations_register (client->operations,
                                                                on_message_done, outgoing,
-                                                               outgoing_free));
+                                                               outgoing_unref));
+  conversation->posting_operation = g_strdup (outgoing->operation_id);
   escaped = g_uri_escape_string (outgoing->operation_id, NULL, FALSE);
   href = g_strdup_printf ("%s%soperationId=%s", conversation->send_message_href,
                           strchr (conversation->send_message_href, '?') ? "&" : "?",
                           escaped);
-  /* The registry owns @outgoing; the POST only needs to reach it by id. */
   ucwa_client_call (client, "POST", href, "text/plain;charset=UTF-8", body,
-                    on_message_posted, outgoing, NULL);
+                    on_message_posted, g_rc_box_acquire (outgoing), outgoing_unref);
 }
 
 void
@@ -294,9 +312,10 @@ ucwa_conversation_flush (UcwaMessaging    *messaging,
 {
   char *text;
 
-  while (conversation->state == CONVERSATION_CONNECTED
-         && conversation->send_message_href != NULL
-         && (text = g_queue_pop_head (&conversation->queue)) != NULL)
+  if (conversation->state == CONVERSATION_CONNECTED
+      && conversation->send_message_href != NULL
+      && conversation->posting_operation == NULL
+      && (text = g_queue_pop_head (&conversation->queue)) != NULL)
     {
       send_message (messaging, conversation, text);
       g_free (text);
@@ -458,16 +477,11 @@ ucwa_messaging_send (UcwaMessaging *messaging,
 {
   UcwaConversation *conversation = ucwa_messaging_get_peer (messaging, peer);
 
-  if (conversation->state == CONVERSATION_CONNECTED
-      && conversation->send_message_href != NULL
-      && g_queue_is_empty (&conversation->queue))
-    {
-      send_message (messaging, conversation, text);
-      return;
-    }
   g_queue_push_tail (&conversation->queue, g_strdup (text));
   if (conversation->state == CONVERSATION_IDLE)
     start_invitation (messaging, conversation);
+  else if (conversation->invitation_operation == NULL)
+    ucwa_conversation_flush (messaging, conversation);
 }
 
 static void

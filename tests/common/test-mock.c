@@ -3,13 +3,22 @@
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 struct _TestMock {
   GSubprocess *process;
   char        *base_url;
   SoupSession *session;
 };
+
+/* A test that aborts must not leave its mock behind. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 TestMock *
 test_mock_start (const char *const *args)
@@ -18,6 +27,7 @@ test_mock_start (const char *const *args)
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *line = NULL;
   TestMock *mock;
   const char *prefix = "ucwa-mock-server listening on ";
@@ -31,8 +41,10 @@ test_mock_start (const char *const *args)
   g_ptr_array_add (argv, NULL);
 
   mock = g_new0 (TestMock, 1);
-  mock->process = g_subprocess_newv ((const char *const *) argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  mock->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
+                                                &error);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock->process));

@@ -352,7 +352,7 @@ test_two_users_and_typing (void)
   ucwa_client_set_typing (alice->client, "bob@example.test", TRUE);
   expect (bob, "typing", "alice@example.test", NULL);
   expect (bob, "typing-stopped", "alice@example.test", NULL);
-  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "setIsTyping", NULL), ==, 1);
+  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "/messaging/typing", NULL), ==, 1);
 
   g_assert_cmpuint (test_mock_post (mock, "/mock/v1/typing",
                                     "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\","

@@ -445,7 +445,8 @@ mock_view_push_connected (MockView *view, MockView *peer)
       push_messaging_event (view);
       JsonArray *accepted = json_array_new ();
       json_array_add_object_element (accepted, mock_participant_resource (view, peer->user));
-      JsonObject *embedded = json_object_get_object_member (inv, "_embedded");
+      JsonObject *embedded = json_object_has_member (inv, "_embedded")
+                             ? json_object_get_object_member (inv, "_embedded") : NULL;
       if (!embedded)
         {
           embedded = json_object_new ();
