@@ -33,10 +33,33 @@ struct _UcwaOperations {
   GHashTable *by_href;     /* href key -> Entry (borrowed) */
   GHashTable *dead_ids;    /* id -> gint64 expiry (monotonic µs) */
   GHashTable *dead_hrefs;  /* href key -> gint64 expiry */
+  GHashTable *orphans;     /* href key -> Orphan: completions nobody claimed */
   guint       sweep_id;
   guint       busy;        /* nesting depth of code that runs callbacks */
   gboolean    freeing;
 };
+
+/* A `completed` event that matched no entry.  Events without an
+ * operationId (the reference's sendMessage traces carry none) can only be
+ * matched by href, and the href arrives with the 201, which may come after
+ * the events: such a completion waits here for its 201. */
+typedef struct {
+  gint64      expiry;  /* first, so that sweep_expired() reads it */
+  char       *status;
+  JsonObject *reason;
+  JsonObject *resource;
+} Orphan;
+
+static void
+orphan_free (gpointer data)
+{
+  Orphan *orphan = data;
+
+  g_free (orphan->status);
+  g_clear_pointer (&orphan->reason, json_object_unref);
+  g_clear_pointer (&orphan->resource, json_object_unref);
+  g_free (orphan);
+}
 
 static void
 entry_free (Entry *entry)
@@ -101,8 +124,9 @@ on_sweep (gpointer data)
   gint64 now = g_get_monotonic_time ();
   gboolean ids_left = sweep_expired (ops->dead_ids, now);
   gboolean hrefs_left = sweep_expired (ops->dead_hrefs, now);
+  gboolean orphans_left = sweep_expired (ops->orphans, now);
 
-  if (ids_left || hrefs_left)
+  if (ids_left || hrefs_left || orphans_left)
     return G_SOURCE_CONTINUE;
 
   ops->sweep_id = 0;
@@ -141,6 +165,7 @@ destroy_registry (UcwaOperations *ops)
   g_hash_table_destroy (ops->by_id);
   g_hash_table_destroy (ops->dead_ids);
   g_hash_table_destroy (ops->dead_hrefs);
+  g_hash_table_destroy (ops->orphans);
   g_free (ops);
 }
 
@@ -249,6 +274,9 @@ ucwa_operations_new (guint timeout_ms,
   ops->dead_hrefs = g_hash_table_new_full (ucwa_href_hash,
                                            (GEqualFunc) ucwa_href_equal,
                                            g_free, g_free);
+  ops->orphans = g_hash_table_new_full (ucwa_href_hash,
+                                        (GEqualFunc) ucwa_href_equal,
+                                        g_free, orphan_free);
   return ops;
 }
 
@@ -323,6 +351,56 @@ ucwa_operations_register (UcwaOperations    *ops,
   return entry->id;
 }
 
+static void complete (UcwaOperations *ops, Entry *entry, const char *status,
+                      JsonObject *reason, JsonObject *resource);
+
+static void
+keep_orphan (UcwaOperations *ops,
+             const char     *key,
+             const char     *status,
+             JsonObject     *reason,
+             JsonObject     *resource)
+{
+  Orphan *orphan;
+
+  if (ops->tombstone_ms == 0 || key == NULL)
+    return;
+  orphan = g_new0 (Orphan, 1);
+  orphan->expiry = g_get_monotonic_time () + (gint64) ops->tombstone_ms * 1000;
+  orphan->status = g_strdup (status);
+  orphan->reason = reason ? json_object_ref (reason) : NULL;
+  orphan->resource = resource ? json_object_ref (resource) : NULL;
+  g_hash_table_replace (ops->orphans, g_strdup (key), orphan);
+  if (ops->sweep_id == 0)
+    ops->sweep_id = g_timeout_add (ops->tombstone_ms, on_sweep, ops);
+}
+
+/* The 201 names an href whose completion already came: finish now. */
+static void
+adopt_orphan (UcwaOperations *ops,
+              Entry          *entry,
+              const char     *location)
+{
+  g_autofree char *key = NULL;
+  Orphan *orphan;
+
+  if (location == NULL || *location == '\0')
+    return;
+  key = href_key (location);
+  orphan = g_hash_table_lookup (ops->orphans, key);
+  if (orphan == NULL)
+    return;
+  {
+    gpointer stolen_key;
+
+    g_hash_table_steal_extended (ops->orphans, key, &stolen_key, NULL);
+    g_free (stolen_key);
+  }
+  if (orphan->expiry > g_get_monotonic_time ())
+    complete (ops, entry, orphan->status, orphan->reason, orphan->resource);
+  orphan_free (orphan);
+}
+
 void
 ucwa_operations_post_succeeded (UcwaOperations *ops,
                                 const char     *operation_id,
@@ -344,6 +422,7 @@ ucwa_operations_post_succeeded (UcwaOperations *ops,
     }
 
   index_href (ops, entry, location);
+  adopt_orphan (ops, entry, location);
 }
 
 void
@@ -473,7 +552,11 @@ ucwa_operations_handle_event (UcwaOperations *ops,
     }
 
   if (entry == NULL)
-    return FALSE;
+    {
+      if (g_strcmp0 (type, "completed") == 0 && operation_id == NULL)
+        keep_orphan (ops, key, status, reason, resource);
+      return FALSE;
+    }
 
   if (g_strcmp0 (type, "completed") == 0)
     complete (ops, entry, status, reason, resource);

@@ -219,6 +219,44 @@ test_completed_by_href_only (void)
   record_clear (&record);
 }
 
+/* The hard race: a link-only completion (no operationId, as the reference's
+ * sendMessage traces show) arrives before the 201 that names its href. */
+static void
+test_link_only_completed_before_201 (void)
+{
+  g_autoptr(UcwaOperations) ops = ucwa_operations_new (0, 1000);
+  Record record = { 0 }, failed = { 0 };
+  g_autofree char *id = NULL, *failed_id = NULL;
+  const char *message = "/ucwa/oauth/v1/applications/105/communication/conversations/21a1/messaging/messages/7";
+  const char *other = "/ucwa/oauth/v1/applications/105/communication/conversations/21a1/messaging/messages/8";
+
+  id = g_strdup (ucwa_operations_register (ops, record_callback, &record, record_destroyed));
+  failed_id = g_strdup (ucwa_operations_register (ops, record_callback, &failed, NULL));
+
+  g_assert_false (feed (ops, "completed", message, "Success", NULL, NULL, NULL));
+  g_assert_false (feed (ops, "completed", other, "Failure",
+                        "{\"code\":\"Gone\",\"message\":\"Not delivered\"}", NULL, NULL));
+  g_assert_cmpuint (record.calls, ==, 0);
+
+  /* The 201 arrives with an absolute Location: the kept completion settles it. */
+  ucwa_operations_post_succeeded (ops, id, "https://lync.example.test/ucwa/oauth/v1/applications/105/communication/conversations/21a1/messaging/messages/7");
+  g_assert_cmpuint (record.calls, ==, 1);
+  g_assert_cmpuint (record.destroyed, ==, 1);
+  g_assert_no_error (record.error);
+
+  ucwa_operations_post_succeeded (ops, failed_id, other);
+  g_assert_cmpuint (failed.calls, ==, 1);
+  g_assert_error (failed.error, UCWA_ERROR, UCWA_ERROR_OPERATION_FAILED);
+  g_assert_cmpstr (failed.error->message, ==, "Not delivered");
+
+  /* A repeat of the completion is a duplicate now, not news. */
+  g_assert_true (feed (ops, "completed", message, "Success", NULL, NULL, NULL));
+  g_assert_cmpuint (record.calls, ==, 1);
+  g_assert_cmpuint (ucwa_operations_pending_count (ops), ==, 0);
+  record_clear (&record);
+  record_clear (&failed);
+}
+
 static void
 test_href_learnt_from_event (void)
 {
@@ -717,6 +755,7 @@ main (int argc, char **argv)
   g_test_add_func ("/operations/events-before-201", test_events_before_201);
   g_test_add_func ("/operations/completed-without-started", test_completed_without_started);
   g_test_add_func ("/operations/completed-by-href-only", test_completed_by_href_only);
+  g_test_add_func ("/operations/link-only-completed-before-201", test_link_only_completed_before_201);
   g_test_add_func ("/operations/href-learnt-from-event", test_href_learnt_from_event);
   g_test_add_func ("/operations/failure-with-reason", test_failure_with_reason);
   g_test_add_func ("/operations/completion-outcomes", test_completion_outcomes);
