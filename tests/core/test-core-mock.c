@@ -115,9 +115,10 @@ static const UcwaListener recorder_listener = {
 };
 
 static Recorder *
-recorder_new (const char *address,
-              const char *password,
-              const char *discovery_url)
+recorder_new_full (const char *address,
+                   const char *password,
+                   const char *discovery_url,
+                   guint       keepalive_ms)
 {
   Recorder *recorder = g_new0 (Recorder, 1);
   UcwaClientConfig config = {
@@ -125,12 +126,21 @@ recorder_new (const char *address,
     .password = password,
     .discovery_url = discovery_url,
     .operation_timeout_ms = 8000,
+    .keepalive_interval_ms = keepalive_ms,
   };
 
   recorder->log = g_ptr_array_new_with_free_func (g_free);
   recorder->client = ucwa_client_new (&config, &recorder_listener, recorder);
   ucwa_client_connect (recorder->client);
   return recorder;
+}
+
+static Recorder *
+recorder_new (const char *address,
+              const char *password,
+              const char *discovery_url)
+{
+  return recorder_new_full (address, password, discovery_url, 0);
 }
 
 static void
@@ -220,13 +230,42 @@ is_disconnected (gpointer data)
   return ((Recorder *) data)->disconnect != NULL;
 }
 
+/* Starts the mock with @extra options (may be NULL) and the ordering under test. */
+static TestMock *
+start_mock_with (const char *extra)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
+
+  g_strv_builder_add_many (builder, "--typing-timeout", "1", NULL);
+  if (events_before_201)
+    g_strv_builder_add (builder, "--events-before-201");
+  if (extra != NULL)
+    {
+      g_auto(GStrv) words = g_strsplit (extra, " ", -1);
+      g_strv_builder_addv (builder, (const char **) words);
+    }
+  args = g_strv_builder_end (builder);
+  return test_mock_start ((const char *const *) args);
+}
+
 static TestMock *
 start_mock (void)
 {
-  const char *plain[] = { "--typing-timeout", "1", NULL };
-  const char *racing[] = { "--typing-timeout", "1", "--events-before-201", NULL };
+  return start_mock_with (NULL);
+}
 
-  return test_mock_start (events_before_201 ? racing : plain);
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets the main loop run for @ms: for things that must keep happening. */
+static void
+run_for (guint ms)
+{
+  test_wait_until (never, NULL, ms);
 }
 
 static Recorder *
@@ -258,6 +297,63 @@ test_sign_in_and_contacts (void)
   expect (alice, "presence", "echo@example.test", "Online");
   expect (alice, "presence", "bob@example.test", "Offline");
   g_assert_cmpstr (ucwa_client_get_display_name (alice->client), !=, NULL);
+}
+
+static guint
+parked_pgets (TestMock *mock)
+{
+  g_autoptr(JsonNode) root = test_mock_get (mock, "/mock/v1/state");
+  JsonArray *users = json_object_get_array_member (json_node_get_object (root), "users");
+  guint parked = 0;
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonArray *apps = json_object_get_array_member (json_array_get_object_element (users, i),
+                                                      "applications");
+      for (guint j = 0; j < json_array_get_length (apps); j++)
+        parked += json_object_get_int_member (json_array_get_object_element (apps, j),
+                                              "parkedPGets");
+    }
+  return parked;
+}
+
+static void
+test_event_channel_and_keepalive (void)
+{
+  g_autoptr(TestMock) mock = start_mock_with ("--pget-timeout 1");
+  g_autofree char *url = test_mock_discovery_url (mock);
+  g_autoptr(Recorder) alice = recorder_new_full ("alice@example.test", "alice-password",
+                                                 url, 400);
+
+  expect (alice, "connected", NULL, NULL);
+  /* Several empty releases and keep-alives go by... */
+  run_for (3500);
+  g_assert_cmpuint (test_mock_count_requests (mock, "GET", "events", NULL), >=, 3);
+  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "reportMyActivity", NULL), >=, 4);
+  /* ...with exactly one P-GET parked at any time, and the channel alive. */
+  g_assert_cmpuint (parked_pgets (mock), ==, 1);
+  g_assert_null (alice->disconnect);
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/send-im",
+                                    "{\"from\":\"carol@example.test\",\"to\":\"alice@example.test\","
+                                    "\"text\":\"still there?\"}"), ==, 200);
+  expect (alice, "received", "carol@example.test", "still there?");
+}
+
+static void
+test_repeated_first_message_dropped (void)
+{
+  g_autoptr(TestMock) mock = start_mock_with ("--repeat-first-message");
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/send-im",
+                                    "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\","
+                                    "\"text\":\"only once\"}"), ==, 200);
+  expect (alice, "received", "bob@example.test", "only once");
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/send-im",
+                                    "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\","
+                                    "\"text\":\"next\"}"), ==, 200);
+  expect (alice, "received", "bob@example.test", "next");
+  g_assert_cmpuint (count_lines (alice, "received|bob@example.test|only once"), ==, 1);
 }
 
 static void
@@ -512,7 +608,9 @@ main (int argc, char **argv)
       events_before_201 = TRUE;
 
   g_test_add_func ("/core/sign-in-and-contacts", test_sign_in_and_contacts);
+  g_test_add_func ("/core/event-channel-and-keepalive", test_event_channel_and_keepalive);
   g_test_add_func ("/core/echo-round-trip", test_echo_round_trip);
+  g_test_add_func ("/core/repeated-first-message-dropped", test_repeated_first_message_dropped);
   g_test_add_func ("/core/queued-in-order", test_queued_in_order);
   g_test_add_func ("/core/incoming-injected", test_incoming_injected);
   g_test_add_func ("/core/two-users-and-typing", test_two_users_and_typing);
