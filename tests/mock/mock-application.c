@@ -334,7 +334,7 @@ method_is (SoupServerMessage *msg, const char *method)
 static void
 respond_method_not_allowed (SoupServerMessage *msg)
 {
-  mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", NULL,
+  mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed",
                       "The method is not allowed on this resource.");
 }
 
