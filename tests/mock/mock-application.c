@@ -416,6 +416,11 @@ handle_app_path (MockApp *app, SoupServerMessage *msg, const char *sub)
       if (expect (msg, "GET"))
         handle_person (app, msg, sub + strlen ("/people/"));
     }
+  else if (g_str_has_prefix (sub, "/photos/"))
+    {
+      if (expect (msg, "GET"))
+        mock_photo_handle (app, msg, sub + strlen ("/photos/"));
+    }
   else if (g_strcmp0 (sub, "/communication") == 0)
     {
       if (expect (msg, "GET"))
