@@ -334,7 +334,7 @@ method_is (SoupServerMessage *msg, const char *method)
 static void
 respond_method_not_allowed (SoupServerMessage *msg)
 {
-  mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", NULL,
+  mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed",
                       "The method is not allowed on this resource.");
 }
 
@@ -415,6 +415,11 @@ handle_app_path (MockApp *app, SoupServerMessage *msg, const char *sub)
     {
       if (expect (msg, "GET"))
         handle_person (app, msg, sub + strlen ("/people/"));
+    }
+  else if (g_str_has_prefix (sub, "/photos/"))
+    {
+      if (expect (msg, "GET"))
+        mock_photo_handle (app, msg, sub + strlen ("/photos/"));
     }
   else if (g_strcmp0 (sub, "/communication") == 0)
     {

@@ -135,7 +135,7 @@ mock_auth_handle (MockServer *server, SoupServerMessage *msg, const char *path)
       if (is_get)
         handle_root (server, msg);
       else
-        mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", NULL, "Use GET.");
+        mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed", "Use GET.");
       return TRUE;
     }
   if (g_strcmp0 (lower, USER_PATH) == 0 || g_strcmp0 (lower, ROOT_PATH "/user") == 0)
@@ -143,7 +143,7 @@ mock_auth_handle (MockServer *server, SoupServerMessage *msg, const char *path)
       if (is_get)
         handle_user (server, msg);
       else
-        mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", NULL, "Use GET.");
+        mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed", "Use GET.");
       return TRUE;
     }
   if (g_strcmp0 (lower, TOKEN_PATH) == 0)
@@ -151,7 +151,7 @@ mock_auth_handle (MockServer *server, SoupServerMessage *msg, const char *path)
       if (g_strcmp0 (method, "POST") == 0)
         handle_token (server, msg);
       else
-        mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", NULL, "Use POST.");
+        mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed", "Use POST.");
       return TRUE;
     }
   return FALSE;

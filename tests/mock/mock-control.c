@@ -226,7 +226,7 @@ mock_control_handle (MockServer *server, SoupServerMessage *msg, const char *pat
     }
   if (g_strcmp0 (method, is_get ? "GET" : "POST") != 0)
     {
-      mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", NULL,
+      mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed",
                           is_get ? "Use GET." : "Use POST.");
       return;
     }

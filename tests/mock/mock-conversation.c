@@ -456,6 +456,10 @@ mock_view_push_connected (MockView *view, MockView *peer)
     }
   else
     {
+      /* ReceiveAnIM.md: the answered invitation, without accept/decline. */
+      view->state = MOCK_VIEW_CONNECTING;
+      push_invitation_event (view, "updated");
+      view->state = MOCK_VIEW_CONNECTED;
       push_messaging_event (view);
       push_conversation_event (view, "updated");
       push_participant_messaging (view, view->user, TRUE);

@@ -34,7 +34,7 @@ expect (SoupServerMessage *msg, const char *method)
 {
   if (method_is (msg, method))
     return TRUE;
-  mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", NULL,
+  mock_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "MethodNotAllowed", "MethodNotAllowed",
                       "The method is not allowed on this resource.");
   return FALSE;
 }

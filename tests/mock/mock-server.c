@@ -105,9 +105,16 @@ mock_server_new (const MockOptions *opts, GError **error)
       mock_server_free (server);
       return NULL;
     }
-  GSList *uris = soup_server_get_uris (server->soup);
-  guint port = uris ? (guint) g_uri_get_port (uris->data) : opts->port;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* The bound port, read from the socket (soup_server_get_uris leaks). */
+  guint port = opts->port;
+  GSList *listeners = soup_server_get_listeners (server->soup);
+  if (listeners)
+    {
+      g_autoptr (GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
+      if (local)
+        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    }
+  g_slist_free (listeners);
   server->opts.port = port;
   server->base_url = g_strdup_printf ("http://127.0.0.1:%u", port);
   return server;

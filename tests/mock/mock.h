@@ -201,6 +201,9 @@ char *mock_app_href (MockApp *app, const char *suffix_format, ...)
 void mock_app_destroy (MockApp *app);
 JsonObject *mock_app_communication (MockApp *app);
 
+/* mock-photo.c */
+void mock_photo_handle (MockApp *app, SoupServerMessage *msg, const char *address);
+
 /* mock-events.c */
 MockApp *mock_events_init (MockApp *app);
 void mock_events_clear (MockApp *app);
