@@ -1,0 +1,688 @@
+/* ucwa-client.c: one signed-in endpoint and its state machine.
+ *
+ * discover -> authenticate -> create the application -> event channel and
+ * makeMeAvailable -> connected, then a reportMyActivity keep-alive until
+ * shutdown deletes the application or a fatal error ends the client.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ucwa-client-private.h"
+#include "ucwa-resource.h"
+
+#define DEFAULT_OPERATION_TIMEOUT_MS (60 * 1000)
+#define DEFAULT_KEEPALIVE_MS         (3 * 60 * 1000)
+#define TOMBSTONE_MS                 (2 * 60 * 1000)
+#define SHUTDOWN_DELETE_TIMEOUT_S    5
+#define SIGN_IN_STEPS                5
+
+static void create_application (UcwaClient *client);
+
+UcwaClient *
+ucwa_client_new (const UcwaClientConfig *config,
+                 const UcwaListener     *listener,
+                 gpointer                user_data)
+{
+  UcwaClient *client;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (config->address != NULL, NULL);
+
+  client = g_new0 (UcwaClient, 1);
+  g_atomic_ref_count_init (&client->ref_count);
+  client->state = UCWA_CLIENT_DISCONNECTED;
+  client->address = g_ascii_strdown (config->address, -1);
+  client->password = g_strdup (config->password ? config->password : "");
+  if (config->discovery_url != NULL && *config->discovery_url != '\0')
+    client->discovery_url = g_strdup (config->discovery_url);
+  client->user_agent = g_strdup (config->user_agent ? config->user_agent
+                                                    : "purple-ucwa/" PACKAGE_VERSION);
+  client->endpoint_id = config->endpoint_id ? g_strdup (config->endpoint_id)
+                                            : g_uuid_string_random ();
+  client->operation_timeout_ms = config->operation_timeout_ms
+                                   ? config->operation_timeout_ms
+                                   : DEFAULT_OPERATION_TIMEOUT_MS;
+  client->keepalive_interval_ms = config->keepalive_interval_ms
+                                    ? config->keepalive_interval_ms
+                                    : DEFAULT_KEEPALIVE_MS;
+  if (listener != NULL)
+    client->listener = *listener;
+  client->listener_data = user_data;
+
+  /* No session-wide timeout: the P-GET is parked for minutes on purpose;
+   * the event channel watches its own request instead. */
+  client->session = soup_session_new_with_options ("user-agent", client->user_agent,
+                                                   "timeout", 0,
+                                                   NULL);
+  client->cancellable = g_cancellable_new ();
+  client->operations = ucwa_operations_new (client->operation_timeout_ms, TOMBSTONE_MS);
+  return client;
+}
+
+UcwaClient *
+ucwa_client_ref (UcwaClient *client)
+{
+  g_atomic_ref_count_inc (&client->ref_count);
+  return client;
+}
+
+void
+ucwa_client_unref (UcwaClient *client)
+{
+  if (!g_atomic_ref_count_dec (&client->ref_count))
+    return;
+
+  g_clear_pointer (&client->events, ucwa_event_channel_free);
+  g_clear_pointer (&client->messaging, ucwa_messaging_free);
+  g_clear_pointer (&client->people, ucwa_people_free);
+  g_clear_pointer (&client->operations, ucwa_operations_free);
+  g_clear_handle_id (&client->keepalive_id, g_source_remove);
+  g_clear_object (&client->cancellable);
+  g_clear_object (&client->session);
+  g_clear_pointer (&client->application, json_object_unref);
+  g_free (client->address);
+  if (client->password != NULL)
+    memset (client->password, 0, strlen (client->password));
+  g_free (client->password);
+  if (client->token != NULL)
+    memset (client->token, 0, strlen (client->token));
+  g_free (client->token);
+  g_free (client->discovery_url);
+  g_free (client->user_agent);
+  g_free (client->endpoint_id);
+  g_free (client->applications_url);
+  g_free (client->application_url);
+  g_free (client->display_name);
+  g_free (client);
+}
+
+gboolean
+ucwa_client_is_live (UcwaClient *client)
+{
+  return !client->shutting_down && client->state != UCWA_CLIENT_CLOSED;
+}
+
+UcwaClientState
+ucwa_client_get_state (UcwaClient *client)
+{
+  g_return_val_if_fail (client != NULL, UCWA_CLIENT_CLOSED);
+  return client->state;
+}
+
+const char *
+ucwa_client_get_display_name (UcwaClient *client)
+{
+  g_return_val_if_fail (client != NULL, NULL);
+  return client->display_name;
+}
+
+char *
+ucwa_client_resolve (UcwaClient *client,
+                     const char *href)
+{
+  const char *base = client->application_url ? client->application_url
+                                             : client->applications_url;
+
+  if (href == NULL)
+    return NULL;
+  if (base == NULL)
+    return g_strdup (href);
+  return ucwa_resource_resolve (base, href);
+}
+
+/* ---- requests ------------------------------------------------------- */
+
+typedef struct {
+  UcwaClient       *client;
+  UcwaResponseFunc  callback;
+  gpointer          user_data;
+  GDestroyNotify    destroy;
+  GError           *error;  /* a request that could not be built */
+} UcwaCall;
+
+static void
+ucwa_call_free (UcwaCall *call)
+{
+  if (call->destroy != NULL)
+    call->destroy (call->user_data);
+  g_clear_error (&call->error);
+  ucwa_client_unref (call->client);
+  g_free (call);
+}
+
+static void
+on_call_done (UcwaResponse *response,
+              const GError *error,
+              gpointer      user_data)
+{
+  UcwaCall *call = user_data;
+
+  if (ucwa_client_is_live (call->client)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    call->callback (response, error, call->user_data);
+  ucwa_call_free (call);
+}
+
+static gboolean
+report_build_error (gpointer user_data)
+{
+  UcwaCall *call = user_data;
+  UcwaResponse response = { 0 };
+
+  on_call_done (&response, call->error, call);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ucwa_client_call (UcwaClient       *client,
+                  const char       *method,
+                  const char       *href,
+                  const char       *content_type,
+                  GBytes           *body,
+                  UcwaResponseFunc  callback,
+                  gpointer          user_data,
+                  GDestroyNotify    destroy)
+{
+  g_autofree char *url = ucwa_client_resolve (client, href);
+  g_autoptr(SoupMessage) message = NULL;
+  UcwaCall *call;
+
+  call = g_new0 (UcwaCall, 1);
+  call->client = ucwa_client_ref (client);
+  call->callback = callback;
+  call->user_data = user_data;
+  call->destroy = destroy;
+
+  message = ucwa_request_new (method, url, client->token, &call->error);
+  if (message == NULL)
+    {
+      g_idle_add (report_build_error, call);
+      return;
+    }
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, content_type, body);
+  else if (g_strcmp0 (method, "POST") == 0)
+    soup_message_headers_set_content_length (soup_message_get_request_headers (message), 0);
+
+  ucwa_request_send (client->session, message, client->cancellable, on_call_done, call);
+}
+
+void
+ucwa_client_post_json (UcwaClient       *client,
+                       const char       *href,
+                       JsonNode         *body,
+                       UcwaResponseFunc  callback,
+                       gpointer          user_data,
+                       GDestroyNotify    destroy)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (body != NULL)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      gsize length;
+      char *text;
+
+      json_generator_set_root (generator, body);
+      text = json_generator_to_data (generator, &length);
+      bytes = g_bytes_new_take (text, length);
+    }
+  ucwa_client_call (client, "POST", href, "application/json", bytes,
+                    callback, user_data, destroy);
+}
+
+/* ---- failure and shutdown -------------------------------------------- */
+
+static void
+stop_activity (UcwaClient *client)
+{
+  g_clear_handle_id (&client->keepalive_id, g_source_remove);
+  g_cancellable_cancel (client->cancellable);
+  g_clear_pointer (&client->events, ucwa_event_channel_free);
+  g_clear_pointer (&client->messaging, ucwa_messaging_free);
+  g_clear_pointer (&client->people, ucwa_people_free);
+  ucwa_operations_cancel_all (client->operations);
+}
+
+void
+ucwa_client_fail (UcwaClient   *client,
+                  const GError *error)
+{
+  UcwaListener listener = client->listener;
+
+  if (!ucwa_client_is_live (client))
+    return;
+
+  g_debug ("client %s failed: %s", client->address, error->message);
+  client->state = UCWA_CLIENT_CLOSED;
+  stop_activity (client);
+  if (listener.disconnected != NULL)
+    listener.disconnected (client, error, client->listener_data);
+}
+
+typedef struct {
+  UcwaClient *client;
+  guint       timeout_id;
+  gboolean    done;
+} UcwaDeletion;
+
+static void
+deletion_finish (UcwaDeletion *deletion)
+{
+  if (deletion->done)
+    return;
+  deletion->done = TRUE;
+  g_clear_handle_id (&deletion->timeout_id, g_source_remove);
+  ucwa_client_unref (deletion->client);
+}
+
+static void
+on_application_deleted (UcwaResponse *response,
+                        const GError *error,
+                        gpointer      user_data)
+{
+  UcwaDeletion *deletion = user_data;
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("deleting the application failed: %s", error->message);
+  deletion_finish (deletion);
+  g_free (deletion);
+}
+
+static gboolean
+on_deletion_timeout (gpointer user_data)
+{
+  UcwaDeletion *deletion = user_data;
+
+  deletion->timeout_id = 0;
+  g_debug ("deleting the application timed out");
+  /* Cancelling makes libsoup finish the request, which frees @deletion. */
+  g_cancellable_cancel (deletion->client->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ucwa_client_shutdown (UcwaClient *client)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  UcwaDeletion *deletion;
+
+  g_return_if_fail (client != NULL);
+
+  client->shutting_down = TRUE;
+  memset (&client->listener, 0, sizeof client->listener);
+  stop_activity (client);
+
+  if (client->application_url != NULL && client->token != NULL)
+    message = ucwa_request_new ("DELETE", client->application_url, client->token, NULL);
+  if (message == NULL)
+    {
+      ucwa_client_unref (client);
+      return;
+    }
+
+  /* The last request gets a fresh cancellable: the old one is spent. */
+  g_clear_object (&client->cancellable);
+  client->cancellable = g_cancellable_new ();
+  deletion = g_new0 (UcwaDeletion, 1);
+  deletion->client = client; /* takes over the caller's reference */
+  deletion->timeout_id = g_timeout_add_seconds (SHUTDOWN_DELETE_TIMEOUT_S,
+                                                on_deletion_timeout, deletion);
+  ucwa_request_send (client->session, message, client->cancellable,
+                     on_application_deleted, deletion);
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+void
+ucwa_client_handle_answer (UcwaClient *client,
+                           JsonNode   *answer)
+{
+  static GArray *table = NULL;
+  UcwaDispatchStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  /* One table for the whole client, built once from each part's rows. */
+  if (g_once_init_enter (&table))
+    {
+      const UcwaDispatchRow *parts[] = { ucwa_messaging_rows, ucwa_people_rows };
+      GArray *rows = g_array_new (FALSE, TRUE, sizeof (UcwaDispatchRow));
+      const UcwaDispatchRow end = { 0 };
+
+      for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+        for (const UcwaDispatchRow *row = parts[i]; row->handler != NULL; row++)
+          g_array_append_vals (rows, row, 1);
+      g_array_append_vals (rows, &end, 1);
+      g_once_init_leave (&table, rows);
+    }
+
+  ucwa_client_ref (client);
+  if (!ucwa_dispatch_answer ((const UcwaDispatchRow *) table->data, answer, client,
+                             &stats, &error))
+    g_message ("unusable event-channel answer: %s", error->message);
+  else
+    g_debug ("events: %u handled, %u ignored, %u malformed",
+             stats.handled, stats.ignored, stats.malformed);
+  ucwa_client_unref (client);
+}
+
+/* ---- sign-in ---------------------------------------------------------- */
+
+static void
+progress (UcwaClient      *client,
+          UcwaClientState  state,
+          const char      *text,
+          guint            step)
+{
+  client->state = state;
+  if (client->listener.progress != NULL)
+    client->listener.progress (client, text, step, SIGN_IN_STEPS, client->listener_data);
+}
+
+static const char *
+me_link (UcwaClient *client,
+         const char *rel)
+{
+  JsonObject *me = ucwa_resource_get_embedded (client->application, "me");
+
+  return me ? ucwa_resource_get_link (me, rel) : NULL;
+}
+
+static void
+store_application (UcwaClient *client,
+                   JsonObject *application)
+{
+  JsonObject *me = ucwa_resource_get_embedded (application, "me");
+  const char *name = me ? ucwa_resource_get_string (me, "name") : NULL;
+
+  g_clear_pointer (&client->application, json_object_unref);
+  client->application = json_object_ref (application);
+  if (name != NULL)
+    {
+      g_free (client->display_name);
+      client->display_name = g_strdup (name);
+    }
+}
+
+static gboolean
+on_keepalive (gpointer user_data);
+
+static void
+on_keepalive_done (UcwaResponse *response,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  UcwaClient *client = user_data;
+
+  if (error == NULL)
+    return;
+  /* The application is gone for good: sign in again from the start. */
+  if (g_strcmp0 (response->subcode, "ApplicationNotFound") == 0
+      || response->status == SOUP_STATUS_GONE)
+    {
+      g_autoptr(GError) lost = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK,
+                                            _("The server ended the session: %s"),
+                                            error->message);
+      ucwa_client_fail (client, lost);
+      return;
+    }
+  g_debug ("reportMyActivity failed: %s", error->message);
+}
+
+static gboolean
+on_keepalive (gpointer user_data)
+{
+  UcwaClient *client = user_data;
+  const char *href = me_link (client, "reportMyActivity");
+
+  if (href != NULL)
+    ucwa_client_post_json (client, href, NULL, on_keepalive_done, client, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+become_connected (UcwaClient *client)
+{
+  client->state = UCWA_CLIENT_CONNECTED;
+  client->keepalive_id = g_timeout_add (client->keepalive_interval_ms, on_keepalive, client);
+  if (client->listener.connected != NULL)
+    client->listener.connected (client, client->listener_data);
+  if (ucwa_client_is_live (client))
+    ucwa_people_fetch (client->people);
+}
+
+static void
+on_application_refreshed (UcwaResponse *response,
+                          const GError *error,
+                          gpointer      user_data)
+{
+  UcwaClient *client = user_data;
+  JsonObject *application = ucwa_response_get_object (response);
+
+  /* Without the refresh we only lack the keep-alive link: not fatal. */
+  if (error == NULL && application != NULL)
+    store_application (client, application);
+  else
+    g_debug ("could not refresh the application: %s",
+             error ? error->message : "no body");
+  become_connected (client);
+}
+
+static void
+on_made_available (UcwaResponse *response,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  UcwaClient *client = user_data;
+  const char *self;
+
+  if (error != NULL)
+    {
+      g_autoptr(GError) failed = g_error_new (UCWA_ERROR, error->code,
+                                              _("Could not go online: %s"),
+                                              error->message);
+      ucwa_client_fail (client, failed);
+      return;
+    }
+
+  /* makeMeAvailable adds the presence and keep-alive links to `me`. */
+  self = ucwa_resource_get_link (client->application, "self");
+  ucwa_client_call (client, "GET", self ? self : client->application_url, NULL, NULL,
+                    on_application_refreshed, client, NULL);
+}
+
+static void
+make_me_available (UcwaClient *client)
+{
+  const char *href = me_link (client, "makeMeAvailable");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  if (href == NULL)
+    {
+      /* Already available (an application we re-created with 200). */
+      become_connected (client);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "SupportedModalities");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "Messaging");
+  json_builder_end_array (builder);
+  /* Plain only: we render text ourselves and never pass server HTML on. */
+  json_builder_set_member_name (builder, "supportedMessageFormats");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "Plain");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "signInAs");
+  json_builder_add_string_value (builder, "Online");
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  progress (client, UCWA_CLIENT_CREATING_APPLICATION, _("Going online"), 4);
+  ucwa_client_post_json (client, href, body, on_made_available, client, NULL);
+}
+
+static void
+on_application_created (UcwaResponse *response,
+                        const GError *error,
+                        gpointer      user_data)
+{
+  UcwaClient *client = user_data;
+  JsonObject *application = ucwa_response_get_object (response);
+  const char *self, *events;
+
+  if (error != NULL || application == NULL)
+    {
+      g_autoptr(GError) failed = NULL;
+
+      if (error != NULL)
+        failed = g_error_new (UCWA_ERROR, error->code,
+                              _("Could not create the application: %s"),
+                              error->message);
+      else
+        failed = g_error_new (UCWA_ERROR, UCWA_ERROR_PROTOCOL,
+                              _("The server did not describe the new application"));
+      ucwa_client_fail (client, failed);
+      return;
+    }
+
+  self = ucwa_resource_get_link (application, "self");
+  events = ucwa_resource_get_link (application, "events");
+  if (self == NULL || events == NULL)
+    {
+      g_autoptr(GError) failed = g_error_new (UCWA_ERROR, UCWA_ERROR_PROTOCOL,
+                                              _("The application has no event channel"));
+      ucwa_client_fail (client, failed);
+      return;
+    }
+
+  client->application_url = ucwa_resource_resolve (client->applications_url, self);
+  store_application (client, application);
+
+  client->messaging = ucwa_messaging_new (client);
+  client->people = ucwa_people_new (client);
+  /* Park the P-GET before going online, so no event is missed. */
+  client->events = ucwa_event_channel_new (client, events);
+  ucwa_event_channel_start (client->events);
+  make_me_available (client);
+}
+
+static void
+create_application (UcwaClient *client)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "UserAgent");
+  json_builder_add_string_value (builder, client->user_agent);
+  json_builder_set_member_name (builder, "EndpointId");
+  json_builder_add_string_value (builder, client->endpoint_id);
+  json_builder_set_member_name (builder, "Culture");
+  json_builder_add_string_value (builder, "en-US");
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  progress (client, UCWA_CLIENT_CREATING_APPLICATION, _("Creating the application"), 3);
+  ucwa_client_post_json (client, client->applications_url, body,
+                         on_application_created, client, NULL);
+}
+
+static void
+on_authenticated (UcwaClient   *client,
+                  const GError *error)
+{
+  if (error != NULL)
+    {
+      ucwa_client_fail (client, error);
+      return;
+    }
+  create_application (client);
+}
+
+static void
+on_discovered (UcwaClient   *client,
+               const char   *user_url,
+               const GError *error)
+{
+  if (error != NULL)
+    {
+      ucwa_client_fail (client, error);
+      return;
+    }
+  progress (client, UCWA_CLIENT_AUTHENTICATING, _("Signing in"), 2);
+  ucwa_auth_run (client, user_url, on_authenticated);
+}
+
+void
+ucwa_client_connect (UcwaClient *client)
+{
+  g_return_if_fail (client != NULL);
+  g_return_if_fail (client->state == UCWA_CLIENT_DISCONNECTED);
+
+  progress (client, UCWA_CLIENT_DISCOVERING, _("Looking up the server"), 1);
+  ucwa_discovery_run (client, on_discovered);
+}
+
+/* ---- conversations ----------------------------------------------------- */
+
+void
+ucwa_client_send_im (UcwaClient *client,
+                     const char *peer,
+                     const char *text)
+{
+  g_return_if_fail (client != NULL);
+  g_return_if_fail (peer != NULL && text != NULL);
+
+  if (client->messaging == NULL || !ucwa_client_is_live (client))
+    {
+      g_autoptr(GError) error = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK,
+                                             _("Not signed in"));
+      if (client->listener.im_failed != NULL)
+        client->listener.im_failed (client, peer, text, error, client->listener_data);
+      return;
+    }
+  ucwa_messaging_send (client->messaging, peer, text);
+}
+
+void
+ucwa_client_set_typing (UcwaClient *client,
+                        const char *peer,
+                        gboolean    typing)
+{
+  g_return_if_fail (client != NULL && peer != NULL);
+
+  if (client->messaging != NULL)
+    ucwa_messaging_set_typing (client->messaging, peer, typing);
+}
+
+void
+ucwa_client_close_conversation (UcwaClient *client,
+                                const char *peer)
+{
+  g_return_if_fail (client != NULL && peer != NULL);
+
+  if (client->messaging != NULL)
+    ucwa_messaging_close (client->messaging, peer);
+}
+
+gboolean
+ucwa_check_server_url (const char  *url,
+                       GError     **error)
+{
+  if (url == NULL || *url == '\0')
+    return TRUE;
+  if (!ucwa_url_is_acceptable (url))
+    {
+      g_set_error (error, UCWA_ERROR, UCWA_ERROR_INVALID_SETTINGS,
+                   _("The server URL %s must start with https:// "
+                     "(plain http:// is accepted only for this machine)"), url);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,538 @@
+/* ucwa-messaging.c: two-party conversations and their messaging modality.
+ *
+ * One UcwaConversation per peer.  The first message to an idle peer starts a
+ * conversation with a messagingInvitation that carries it (SendAnIM.md);
+ * messages typed meanwhile wait in a queue and go to `sendMessage` in order
+ * once messaging is Connected.  An incoming invitation is accepted at once
+ * and its message shown (ReceiveAnIM.md).  Every operation goes through the
+ * registry, so its outcome is right whichever of its 201 and its events
+ * comes first.  Operation callbacks find their conversation again by peer,
+ * never by pointer: a conversation may be gone by the time they run.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ucwa-client-private.h"
+#include "ucwa-data-uri.h"
+#include "ucwa-messaging-private.h"
+#include "ucwa-resource.h"
+
+static void start_invitation (UcwaMessaging *messaging, UcwaConversation *conversation);
+
+static void
+conversation_free (UcwaConversation *conversation)
+{
+  g_free (conversation->peer);
+  g_free (conversation->peer_name);
+  g_free (conversation->conversation_href);
+  g_free (conversation->invitation_href);
+  g_free (conversation->invitation_operation);
+  g_free (conversation->send_message_href);
+  g_free (conversation->set_typing_href);
+  g_free (conversation->stop_messaging_href);
+  g_free (conversation->invitation_text);
+  g_free (conversation->incoming_first_text);
+  g_queue_clear_full (&conversation->queue, g_free);
+  g_hash_table_unref (conversation->seen_messages);
+  g_free (conversation);
+}
+
+UcwaMessaging *
+ucwa_messaging_new (UcwaClient *client)
+{
+  UcwaMessaging *messaging = g_new0 (UcwaMessaging, 1);
+
+  messaging->client = client;
+  messaging->by_peer = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) conversation_free);
+  messaging->by_href = g_hash_table_new (ucwa_href_hash, (GEqualFunc) ucwa_href_equal);
+  return messaging;
+}
+
+void
+ucwa_messaging_free (UcwaMessaging *messaging)
+{
+  g_hash_table_unref (messaging->by_href);
+  g_hash_table_unref (messaging->by_peer);
+  g_free (messaging);
+}
+
+const UcwaListener *
+ucwa_messaging_listener (UcwaMessaging *messaging)
+{
+  return &messaging->client->listener;
+}
+
+UcwaConversation *
+ucwa_messaging_find_peer (UcwaMessaging *messaging,
+              const char    *peer)
+{
+  g_autofree char *key = g_ascii_strdown (peer, -1);
+
+  return g_hash_table_lookup (messaging->by_peer, key);
+}
+
+UcwaConversation *
+ucwa_messaging_get_peer (UcwaMessaging *messaging,
+                  const char    *peer)
+{
+  UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, peer);
+
+  if (conversation == NULL)
+    {
+      conversation = g_new0 (UcwaConversation, 1);
+      conversation->peer = g_ascii_strdown (peer, -1);
+      g_queue_init (&conversation->queue);
+      conversation->seen_messages = g_hash_table_new_full (ucwa_href_hash,
+                                                           (GEqualFunc) ucwa_href_equal,
+                                                           g_free, NULL);
+      g_hash_table_insert (messaging->by_peer, conversation->peer, conversation);
+    }
+  return conversation;
+}
+
+UcwaConversation *
+ucwa_messaging_find_href (UcwaMessaging *messaging,
+              const char    *href)
+{
+  g_autofree char *url = ucwa_client_resolve (messaging->client, href);
+
+  return url ? g_hash_table_lookup (messaging->by_href, url) : NULL;
+}
+
+void
+ucwa_conversation_set_href (UcwaMessaging    *messaging,
+                       UcwaConversation *conversation,
+                       const char       *href)
+{
+  g_autofree char *url = ucwa_client_resolve (messaging->client, href);
+
+  if (url == NULL || ucwa_href_equal (url, conversation->conversation_href))
+    return;
+  if (conversation->conversation_href != NULL)
+    g_hash_table_remove (messaging->by_href, conversation->conversation_href);
+  g_free (conversation->conversation_href);
+  conversation->conversation_href = g_steal_pointer (&url);
+  g_hash_table_replace (messaging->by_href, conversation->conversation_href, conversation);
+}
+
+void
+ucwa_messaging_replace_href (UcwaMessaging  *messaging,
+              char          **field,
+              const char     *href)
+{
+  g_free (*field);
+  *field = ucwa_client_resolve (messaging->client, href);
+}
+
+/* Everything the server knew about the conversation is gone; texts still
+ * queued are sent in a new one, so the user does not notice. */
+void
+ucwa_conversation_end (UcwaMessaging    *messaging,
+                  UcwaConversation *conversation)
+{
+  gboolean was_active = conversation->state != CONVERSATION_IDLE;
+
+  if (conversation->conversation_href != NULL)
+    g_hash_table_remove (messaging->by_href, conversation->conversation_href);
+  g_clear_pointer (&conversation->conversation_href, g_free);
+  g_clear_pointer (&conversation->invitation_href, g_free);
+  g_clear_pointer (&conversation->send_message_href, g_free);
+  g_clear_pointer (&conversation->set_typing_href, g_free);
+  g_clear_pointer (&conversation->stop_messaging_href, g_free);
+  g_clear_pointer (&conversation->incoming_first_text, g_free);
+  g_hash_table_remove_all (conversation->seen_messages);
+  conversation->state = CONVERSATION_IDLE;
+
+  if (was_active && ucwa_messaging_listener (messaging)->conversation_ended != NULL)
+    ucwa_messaging_listener (messaging)->conversation_ended (messaging->client, conversation->peer,
+                                              messaging->client->listener_data);
+
+  /* A pending invitation of ours settles through its own callback. */
+  if (conversation->invitation_operation == NULL && !g_queue_is_empty (&conversation->queue)
+      && ucwa_client_is_live (messaging->client))
+    start_invitation (messaging, conversation);
+}
+
+/* ---- outgoing messages ------------------------------------------------ */
+
+typedef struct {
+  UcwaMessaging *messaging;
+  char          *peer;
+  char          *text;
+  char          *operation_id;
+  gboolean       requeued;  /* the conversation died: sent again elsewhere */
+} UcwaOutgoing;
+
+static void
+outgoing_free (gpointer data)
+{
+  UcwaOutgoing *outgoing = data;
+
+  g_free (outgoing->peer);
+  g_free (outgoing->text);
+  g_free (outgoing->operation_id);
+  g_free (outgoing);
+}
+
+static UcwaOutgoing *
+outgoing_new (UcwaMessaging *messaging,
+              const char    *peer,
+              const char    *text)
+{
+  UcwaOutgoing *outgoing = g_new0 (UcwaOutgoing, 1);
+
+  outgoing->messaging = messaging;
+  outgoing->peer = g_strdup (peer);
+  outgoing->text = g_strdup (text);
+  return outgoing;
+}
+
+static void
+report_sent (UcwaMessaging *messaging,
+             const char    *peer,
+             const char    *text)
+{
+  if (ucwa_messaging_listener (messaging)->im_sent != NULL)
+    ucwa_messaging_listener (messaging)->im_sent (messaging->client, peer, text,
+                                   messaging->client->listener_data);
+}
+
+static void
+report_failed (UcwaMessaging *messaging,
+               const char    *peer,
+               const char    *text,
+               const GError  *error)
+{
+  g_debug ("message to %s not delivered: %s", peer, error->message);
+  if (ucwa_messaging_listener (messaging)->im_failed != NULL)
+    ucwa_messaging_listener (messaging)->im_failed (messaging->client, peer, text, error,
+                                     messaging->client->listener_data);
+}
+
+static void
+on_message_done (const char   *operation_id,
+                 JsonObject   *resource,
+                 const GError *error,
+                 gpointer      user_data)
+{
+  UcwaOutgoing *outgoing = user_data;
+
+  if (!ucwa_client_is_live (outgoing->messaging->client) || outgoing->requeued)
+    return;
+  if (error != NULL)
+    report_failed (outgoing->messaging, outgoing->peer, outgoing->text, error);
+  else
+    report_sent (outgoing->messaging, outgoing->peer, outgoing->text);
+}
+
+static void
+on_message_posted (UcwaResponse *response,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  UcwaOutgoing *outgoing = user_data;
+  UcwaMessaging *messaging = outgoing->messaging;
+  UcwaOperations *operations = messaging->client->operations;
+
+  if (error == NULL)
+    {
+      g_autofree char *location = ucwa_response_get_location (response);
+      ucwa_operations_post_succeeded (operations, outgoing->operation_id, location);
+      return;
+    }
+
+  /* The conversation died under us (404, 409, 410): send the text again in
+   * a new conversation instead of failing it. */
+  if (response->status == SOUP_STATUS_NOT_FOUND || response->status == SOUP_STATUS_CONFLICT
+      || response->status == SOUP_STATUS_GONE)
+    {
+      UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, outgoing->peer);
+
+      if (conversation != NULL)
+        {
+          g_debug ("conversation with %s is gone; sending in a new one", outgoing->peer);
+          outgoing->requeued = TRUE;
+          g_queue_push_tail (&conversation->queue, g_strdup (outgoing->text));
+          if (conversation->state == CONVERSATION_CONNECTED)
+            ucwa_conversation_end (messaging, conversation);
+          else if (conversation->state == CONVERSATION_IDLE)
+            start_invitation (messaging, conversation);
+        }
+    }
+  ucwa_operations_post_failed (operations, outgoing->operation_id, error);
+}
+
+static void
+send_message (UcwaMessaging    *messaging,
+              UcwaConversation *conversation,
+              const char       *text)
+{
+  UcwaClient *client = messaging->client;
+  UcwaOutgoing *outgoing = outgoing_new (messaging, conversation->peer, text);
+  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+  g_autofree char *escaped = NULL;
+  g_autofree char *href = NULL;
+
+  outgoing->operation_id = g_strdup (ucwa_operations_register (client->operations,
+                                                               on_message_done, outgoing,
+                                                               outgoing_free));
+  escaped = g_uri_escape_string (outgoing->operation_id, NULL, FALSE);
+  href = g_strdup_printf ("%s%soperationId=%s", conversation->send_message_href,
+                          strchr (conversation->send_message_href, '?') ? "&" : "?",
+                          escaped);
+  /* The registry owns @outgoing; the POST only needs to reach it by id. */
+  ucwa_client_call (client, "POST", href, "text/plain;charset=UTF-8", body,
+                    on_message_posted, outgoing, NULL);
+}
+
+void
+ucwa_conversation_flush (UcwaMessaging    *messaging,
+             UcwaConversation *conversation)
+{
+  char *text;
+
+  while (conversation->state == CONVERSATION_CONNECTED
+         && conversation->send_message_href != NULL
+         && (text = g_queue_pop_head (&conversation->queue)) != NULL)
+    {
+      send_message (messaging, conversation, text);
+      g_free (text);
+    }
+}
+
+/* ---- outgoing invitations ----------------------------------------------- */
+
+typedef struct {
+  UcwaMessaging *messaging;
+  char          *peer;
+  char          *operation_id;
+} UcwaInvitationCall;
+
+static void
+invitation_call_free (gpointer data)
+{
+  UcwaInvitationCall *call = data;
+
+  g_free (call->peer);
+  g_free (call->operation_id);
+  g_free (call);
+}
+
+static void
+on_invitation_done (const char   *operation_id,
+                    JsonObject   *resource,
+                    const GError *error,
+                    gpointer      user_data)
+{
+  UcwaInvitationCall *call = user_data;
+  UcwaMessaging *messaging = call->messaging;
+  UcwaConversation *conversation;
+  g_autofree char *first = NULL;
+
+  if (!ucwa_client_is_live (messaging->client))
+    return;
+  conversation = ucwa_messaging_find_peer (messaging, call->peer);
+  if (conversation == NULL
+      || g_strcmp0 (conversation->invitation_operation, operation_id) != 0)
+    return;
+
+  g_clear_pointer (&conversation->invitation_operation, g_free);
+  first = g_steal_pointer (&conversation->invitation_text);
+  if (error == NULL)
+    {
+      report_sent (messaging, conversation->peer, first);
+      ucwa_conversation_flush (messaging, conversation);
+      return;
+    }
+
+  /* Nothing reached the peer: tell the user about every text, in order. */
+  report_failed (messaging, conversation->peer, first, error);
+  while (!g_queue_is_empty (&conversation->queue))
+    {
+      g_autofree char *text = g_queue_pop_head (&conversation->queue);
+      report_failed (messaging, conversation->peer, text, error);
+    }
+  ucwa_conversation_end (messaging, conversation);
+}
+
+static void
+on_invitation_posted (UcwaResponse *response,
+                      const GError *error,
+                      gpointer      user_data)
+{
+  UcwaInvitationCall *call = user_data;
+  UcwaOperations *operations = call->messaging->client->operations;
+
+  if (error != NULL)
+    ucwa_operations_post_failed (operations, call->operation_id, error);
+  else
+    {
+      g_autofree char *location = ucwa_response_get_location (response);
+      ucwa_operations_post_succeeded (operations, call->operation_id, location);
+    }
+}
+
+static JsonNode *
+invitation_body (const char *operation_id,
+                 const char *peer,
+                 const char *text)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *to = ucwa_address_to_uri (peer);
+  g_autofree char *message = ucwa_data_uri_encode ("text/plain", text);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "operationId");
+  json_builder_add_string_value (builder, operation_id);
+  json_builder_set_member_name (builder, "to");
+  json_builder_add_string_value (builder, to);
+  json_builder_set_member_name (builder, "subject");
+  json_builder_add_string_value (builder, "");
+  json_builder_set_member_name (builder, "importance");
+  json_builder_add_string_value (builder, "Normal");
+  /* The first message rides in the invitation, as SendAnIM.md shows. */
+  json_builder_set_member_name (builder, "_links");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "message");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "href");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+start_invitation (UcwaMessaging    *messaging,
+                  UcwaConversation *conversation)
+{
+  UcwaClient *client = messaging->client;
+  JsonObject *communication = ucwa_resource_get_embedded (client->application,
+                                                          "communication");
+  const char *href = ucwa_resource_get_link (communication, "startMessaging");
+  UcwaInvitationCall *call;
+  g_autoptr(JsonNode) body = NULL;
+  const char *operation_id;
+
+  conversation->invitation_text = g_queue_pop_head (&conversation->queue);
+  if (conversation->invitation_text == NULL)
+    return;
+
+  call = g_new0 (UcwaInvitationCall, 1);
+  call->messaging = messaging;
+  call->peer = g_strdup (conversation->peer);
+  /* Registered before the POST goes out: its events may come first. */
+  operation_id = ucwa_operations_register (client->operations, on_invitation_done,
+                                           call, invitation_call_free);
+  conversation->invitation_operation = g_strdup (operation_id);
+  conversation->state = CONVERSATION_CONNECTING;
+
+  if (href == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (UCWA_ERROR, UCWA_ERROR_PROTOCOL,
+                                             _("The server offers no way to start a conversation"));
+      ucwa_operations_post_failed (client->operations, operation_id, error);
+      return;
+    }
+
+  body = invitation_body (operation_id, conversation->peer, conversation->invitation_text);
+  {
+    UcwaInvitationCall *post = g_new0 (UcwaInvitationCall, 1);
+
+    post->messaging = messaging;
+    post->peer = g_strdup (conversation->peer);
+    post->operation_id = g_strdup (operation_id);
+    ucwa_client_post_json (client, href, body, on_invitation_posted, post,
+                           invitation_call_free);
+  }
+}
+
+void
+ucwa_messaging_send (UcwaMessaging *messaging,
+                     const char    *peer,
+                     const char    *text)
+{
+  UcwaConversation *conversation = ucwa_messaging_get_peer (messaging, peer);
+
+  if (conversation->state == CONVERSATION_CONNECTED
+      && conversation->send_message_href != NULL
+      && g_queue_is_empty (&conversation->queue))
+    {
+      send_message (messaging, conversation, text);
+      return;
+    }
+  g_queue_push_tail (&conversation->queue, g_strdup (text));
+  if (conversation->state == CONVERSATION_IDLE)
+    start_invitation (messaging, conversation);
+}
+
+static void
+on_posted_quietly (UcwaResponse *response,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  const char *what = user_data;
+
+  if (error != NULL)
+    g_debug ("%s failed: %s", what, error->message);
+}
+
+void
+ucwa_messaging_set_typing (UcwaMessaging *messaging,
+                           const char    *peer,
+                           gboolean       typing)
+{
+  UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, peer);
+
+  /* UCWA has no "stopped typing": the server's short timer runs out. */
+  if (!typing || conversation == NULL || conversation->set_typing_href == NULL)
+    return;
+  ucwa_client_post_json (messaging->client, conversation->set_typing_href, NULL,
+                         on_posted_quietly, (gpointer) "setIsTyping", NULL);
+}
+
+void
+ucwa_messaging_close (UcwaMessaging *messaging,
+                      const char    *peer)
+{
+  UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, peer);
+
+  /* Texts still on their way keep the conversation open. */
+  if (conversation == NULL || conversation->invitation_operation != NULL
+      || !g_queue_is_empty (&conversation->queue))
+    return;
+
+  if (conversation->stop_messaging_href != NULL)
+    ucwa_client_post_json (messaging->client, conversation->stop_messaging_href, NULL,
+                           on_posted_quietly, (gpointer) "stopMessaging", NULL);
+  else if (conversation->conversation_href != NULL)
+    ucwa_client_call (messaging->client, "DELETE", conversation->conversation_href,
+                      NULL, NULL, on_posted_quietly, (gpointer) "DELETE conversation", NULL);
+  if (conversation->conversation_href != NULL)
+    g_hash_table_remove (messaging->by_href, conversation->conversation_href);
+  g_hash_table_remove (messaging->by_peer, conversation->peer);
+}
+
+UcwaConversation *
+ucwa_messaging_find_invitation (UcwaMessaging *messaging,
+                                const char    *operation_id,
+                                const char    *href)
+{
+  GHashTableIter iter;
+  UcwaConversation *conversation;
+
+  g_hash_table_iter_init (&iter, messaging->by_peer);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conversation))
+    {
+      if (operation_id != NULL
+          && g_strcmp0 (conversation->invitation_operation, operation_id) == 0)
+        return conversation;
+      if (href != NULL && ucwa_href_equal (conversation->invitation_href, href))
+        return conversation;
+    }
+  return NULL;
+}

@@ -17,6 +17,12 @@
  * leaves a short-lived tombstone so a duplicate or late event is recognised
  * and dropped rather than mistaken for something new.
  *
+ * Hrefs are compared case-insensitively and without their scheme and
+ * authority, so an absolute Location matches a relative event href.
+ * Callbacks run with the entry already removed: a callback may register
+ * operations, cancel all, or free the registry.  Timers use the default
+ * main context.
+ *
  * The registry knows nothing about what an operation is.
  */
 #pragma once
@@ -37,8 +43,9 @@ typedef void (*UcwaOperationFunc) (const char   *operation_id,
                                    const GError *error,
                                    gpointer      user_data);
 
-/* @timeout_ms: how long an entry may stay pending after registration.
- * @tombstone_ms: how long a finished entry is remembered. */
+/* @timeout_ms: how long an entry may stay pending after registration
+ * (0: no timeout).  @tombstone_ms: how long a finished entry is remembered
+ * (0: not at all). */
 UcwaOperations *ucwa_operations_new (guint timeout_ms,
                                      guint tombstone_ms);
 /* Cancels every pending entry (their callbacks run with
@@ -47,7 +54,8 @@ void            ucwa_operations_free (UcwaOperations *ops);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UcwaOperations, ucwa_operations_free)
 
 /* Registers a new pending operation and returns its fresh operationId
- * (owned by the registry, valid until the callback has run).  @destroy, if
+ * (a random UUID, 36 characters, never one still pending or remembered;
+ * owned by the registry, valid until the callback has run).  @destroy, if
  * set, frees @user_data after the callback ran. */
 const char *ucwa_operations_register (UcwaOperations    *ops,
                                       UcwaOperationFunc  callback,
@@ -60,8 +68,9 @@ void ucwa_operations_post_succeeded (UcwaOperations *ops,
                                      const char     *operation_id,
                                      const char     *location);
 
-/* The POST failed (HTTP error or transport).  Fails the entry unless its
- * events already finished it. */
+/* The POST failed (HTTP error or transport).  Fails the entry with a copy
+ * of @error (UCWA_ERROR_NETWORK if NULL) unless its events already finished
+ * it. */
 void ucwa_operations_post_failed (UcwaOperations *ops,
                                   const char     *operation_id,
                                   const GError   *error);
@@ -72,7 +81,12 @@ void ucwa_operations_post_failed (UcwaOperations *ops,
  * (may be NULL), @resource the embedded resource (may be NULL).  Returns TRUE
  * when the event belonged to a pending or recently finished operation (it was
  * consumed, possibly as a duplicate), FALSE when it is nobody's (for example
- * an incoming invitation). */
+ * an incoming invitation).  The entry is found by the embedded resource's
+ * `operationId` first, then by @href.  A `completed` event finishes it:
+ * status "Success" (or "Succeeded") succeeds; any other status fails, as
+ * does a missing status with a @reason, with the reason's message (else
+ * subcode, else code) in UCWA_ERROR_OPERATION_FAILED; no status and no
+ * reason succeeds.  Other types only teach the registry the href. */
 gboolean ucwa_operations_handle_event (UcwaOperations *ops,
                                        const char     *type,
                                        const char     *href,

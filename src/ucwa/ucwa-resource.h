@@ -23,6 +23,11 @@ const char *ucwa_resource_get_link (JsonObject *resource,
 /* The title of `_links.<rel>`, or NULL. */
 const char *ucwa_resource_get_link_title (JsonObject *resource,
                                           const char *rel);
+/* Every link object under `_links.<rel>`, object or array alike (for
+ * example `failedDeliveryParticipant`); NULL when there is none.  Free the
+ * list with g_list_free (the objects belong to @resource). */
+GList      *ucwa_resource_get_link_list (JsonObject *resource,
+                                         const char *rel);
 
 /* `_embedded.<rel>` (the first one if it is an array), or NULL. */
 JsonObject *ucwa_resource_get_embedded (JsonObject *resource,
@@ -32,9 +37,10 @@ JsonObject *ucwa_resource_get_embedded (JsonObject *resource,
 GList      *ucwa_resource_get_embedded_list (JsonObject *resource,
                                              const char *rel);
 
-/* Resolves @href against @base (an absolute http or https URL).  Returns a
- * new absolute URL, or NULL when @href cannot be resolved (a data: URI is
- * not an href). */
+/* Resolves @href against @base (an absolute http or https URL) as RFC 3986
+ * says, keeping the href's escapes and query parameters byte for byte.
+ * Returns a new absolute http(s) URL, or NULL when @href cannot be resolved
+ * (a data: URI, or any other non-HTTP scheme, is not an href). */
 char *ucwa_resource_resolve (const char *base,
                              const char *href);
 
@@ -44,12 +50,17 @@ gboolean ucwa_href_equal (const char *a,
                           const char *b);
 guint    ucwa_href_hash  (gconstpointer href);
 
-/* "sip:Bob@Example.test" -> "bob@example.test"; NULL stays NULL. */
+/* "sip:Bob@Example.test" -> "bob@example.test"; NULL stays NULL.  The
+ * `sip:` prefix is matched case-insensitively; a string without it is only
+ * lower-cased.  Not for conference URIs, whose opaque ids are case-sensitive. */
 char *ucwa_uri_to_address (const char *sip_uri);
-/* "bob@example.test" -> "sip:bob@example.test". */
+/* "Bob@example.test" -> "sip:bob@example.test"; an existing `sip:` prefix is
+ * not doubled; NULL stays NULL. */
 char *ucwa_address_to_uri (const char *address);
 
-/* `"\/Date(1364327898968)\/"` -> seconds since the epoch, 0 if unparsable. */
+/* `"\/Date(1364327898968)\/"` -> seconds since the epoch, 0 if unparsable.
+ * Accepts the parsed JSON string (`/Date(...)/`) and the raw escaped form; a
+ * zone suffix such as `+0100` is ignored (the milliseconds are UTC). */
 gint64 ucwa_parse_date (const char *value);
 
 G_END_DECLS

@@ -1,0 +1,65 @@
+/* ucwa-messaging-private.h: what the messaging files share.
+ *
+ * ucwa-messaging.c sends (invitations, messages, typing); ucwa-messaging-
+ * events.c reacts to the event channel.  Both work on these structures.
+ */
+#pragma once
+
+#include "ucwa-client-private.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CONVERSATION_IDLE,       /* nothing on the server */
+  CONVERSATION_CONNECTING, /* invitation out, or incoming one being accepted */
+  CONVERSATION_CONNECTED,  /* messaging Connected: sendMessage works */
+} ConversationState;
+
+typedef struct {
+  char              *peer;
+  char              *peer_name;
+  ConversationState  state;
+  char              *conversation_href;   /* absolute, indexed in by_href */
+  char              *invitation_href;
+  char              *invitation_operation; /* our pending invitation, if any */
+  char              *send_message_href;
+  char              *set_typing_href;
+  char              *stop_messaging_href;
+  char              *invitation_text;     /* our first message, in the invitation */
+  char              *incoming_first_text; /* theirs, to drop a repeat of it */
+  GQueue             queue;               /* texts waiting for Connected */
+  GHashTable        *seen_messages;       /* incoming message hrefs shown */
+} UcwaConversation;
+
+struct _UcwaMessaging {
+  UcwaClient *client;
+  GHashTable *by_peer;  /* address -> UcwaConversation, owns */
+  GHashTable *by_href;  /* conversation href -> UcwaConversation */
+};
+
+const UcwaListener *ucwa_messaging_listener   (UcwaMessaging *messaging);
+UcwaConversation   *ucwa_messaging_find_peer  (UcwaMessaging *messaging,
+                                               const char    *peer);
+UcwaConversation   *ucwa_messaging_get_peer   (UcwaMessaging *messaging,
+                                               const char    *peer);
+UcwaConversation   *ucwa_messaging_find_href  (UcwaMessaging *messaging,
+                                               const char    *href);
+/* Frees *@field and stores @href resolved against the application. */
+void ucwa_messaging_replace_href (UcwaMessaging  *messaging,
+                                  char          **field,
+                                  const char     *href);
+void ucwa_conversation_set_href (UcwaMessaging    *messaging,
+                                 UcwaConversation *conversation,
+                                 const char       *href);
+/* Sends what waited for Connected, in order. */
+void ucwa_conversation_flush    (UcwaMessaging    *messaging,
+                                 UcwaConversation *conversation);
+/* The server forgot the conversation; queued texts start a new one. */
+void ucwa_conversation_end      (UcwaMessaging    *messaging,
+                                 UcwaConversation *conversation);
+/* An invitation of ours this event is about (by operationId or href). */
+UcwaConversation *ucwa_messaging_find_invitation (UcwaMessaging *messaging,
+                                                  const char    *operation_id,
+                                                  const char    *href);
+
+G_END_DECLS
