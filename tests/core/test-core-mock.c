@@ -1,0 +1,527 @@
+/* test-core-mock.c: the protocol core against the real mock server.
+ *
+ * A recorder implements the core's listener and writes down what it is
+ * told; each test drives a client (or two) through the mock and asserts on
+ * that record.  Run with `--events-before-201` to have the mock release
+ * every operation's events before answering its POST.
+ */
+#include <gio/gio.h>
+#include <string.h>
+
+#include "test-mock.h"
+#include "ucwa-client.h"
+#include "ucwa-error.h"
+
+static gboolean events_before_201 = FALSE;
+
+#define WAIT_MS 10000
+#define TRICKY_TEXT "héllo <b>&amp; 🎉"
+
+typedef struct {
+  UcwaClient *client;
+  GPtrArray  *log;        /* "kind|peer|text" lines, in order */
+  GError     *disconnect;
+  gboolean    connected;
+} Recorder;
+
+static void
+record (Recorder   *recorder,
+        const char *kind,
+        const char *peer,
+        const char *text)
+{
+  g_ptr_array_add (recorder->log, g_strdup_printf ("%s|%s|%s", kind, peer ? peer : "",
+                                                   text ? text : ""));
+}
+
+static void
+on_connected (UcwaClient *client, gpointer user_data)
+{
+  Recorder *recorder = user_data;
+
+  recorder->connected = TRUE;
+  record (recorder, "connected", NULL, NULL);
+}
+
+static void
+on_disconnected (UcwaClient *client, const GError *error, gpointer user_data)
+{
+  Recorder *recorder = user_data;
+
+  g_assert_null (recorder->disconnect);
+  recorder->disconnect = g_error_copy (error);
+  record (recorder, "disconnected", NULL, error->message);
+}
+
+static void
+on_contact (UcwaClient *client, const char *address, const char *name, gpointer user_data)
+{
+  record (user_data, "contact", address, name);
+}
+
+static void
+on_presence (UcwaClient *client, const char *address, const char *availability,
+             gpointer user_data)
+{
+  record (user_data, "presence", address, availability);
+}
+
+static void
+on_im_received (UcwaClient *client, const char *peer, const char *name, const char *text,
+                gint64 timestamp, gpointer user_data)
+{
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_cmpint (timestamp, >, 0);
+  record (user_data, "received", peer, text);
+}
+
+static void
+on_im_sent (UcwaClient *client, const char *peer, const char *text, gpointer user_data)
+{
+  record (user_data, "sent", peer, text);
+}
+
+static void
+on_im_failed (UcwaClient *client, const char *peer, const char *text, const GError *error,
+              gpointer user_data)
+{
+  g_assert_error (error, UCWA_ERROR, error->code);
+  g_assert_cmpstr (error->message, !=, "");
+  record (user_data, "failed", peer, text);
+}
+
+static void
+on_typing (UcwaClient *client, const char *peer, gboolean typing, gpointer user_data)
+{
+  record (user_data, typing ? "typing" : "typing-stopped", peer, NULL);
+}
+
+static void
+on_ended (UcwaClient *client, const char *peer, gpointer user_data)
+{
+  record (user_data, "ended", peer, NULL);
+}
+
+static const UcwaListener recorder_listener = {
+  .connected = on_connected,
+  .disconnected = on_disconnected,
+  .contact_added = on_contact,
+  .contact_presence = on_presence,
+  .im_received = on_im_received,
+  .im_sent = on_im_sent,
+  .im_failed = on_im_failed,
+  .typing_changed = on_typing,
+  .conversation_ended = on_ended,
+};
+
+static Recorder *
+recorder_new (const char *address,
+              const char *password,
+              const char *discovery_url)
+{
+  Recorder *recorder = g_new0 (Recorder, 1);
+  UcwaClientConfig config = {
+    .address = address,
+    .password = password,
+    .discovery_url = discovery_url,
+    .operation_timeout_ms = 8000,
+  };
+
+  recorder->log = g_ptr_array_new_with_free_func (g_free);
+  recorder->client = ucwa_client_new (&config, &recorder_listener, recorder);
+  ucwa_client_connect (recorder->client);
+  return recorder;
+}
+
+static void
+recorder_free (Recorder *recorder)
+{
+  if (recorder->client != NULL)
+    ucwa_client_shutdown (recorder->client);
+  g_ptr_array_unref (recorder->log);
+  g_clear_error (&recorder->disconnect);
+  g_free (recorder);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recorder, recorder_free)
+
+typedef struct {
+  Recorder   *recorder;
+  const char *line;
+  guint       count;
+} LogWait;
+
+static guint
+count_lines (Recorder   *recorder,
+             const char *line)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < recorder->log->len; i++)
+    if (g_strcmp0 (recorder->log->pdata[i], line) == 0)
+      n++;
+  return n;
+}
+
+static gboolean
+log_has (gpointer data)
+{
+  LogWait *wait = data;
+
+  return count_lines (wait->recorder, wait->line) >= wait->count;
+}
+
+/* Waits until @line was recorded @count times; fails the test otherwise. */
+static void
+expect_n (Recorder   *recorder,
+          guint       count,
+          const char *kind,
+          const char *peer,
+          const char *text)
+{
+  g_autofree char *line = g_strdup_printf ("%s|%s|%s", kind, peer ? peer : "",
+                                           text ? text : "");
+  LogWait wait = { recorder, line, count };
+
+  if (!test_wait_until (log_has, &wait, WAIT_MS))
+    {
+      for (guint i = 0; i < recorder->log->len; i++)
+        g_printerr ("  recorded: %s\n", (char *) recorder->log->pdata[i]);
+      g_error ("never recorded %u x \"%s\"", count, line);
+    }
+}
+
+static void
+expect (Recorder   *recorder,
+        const char *kind,
+        const char *peer,
+        const char *text)
+{
+  expect_n (recorder, 1, kind, peer, text);
+}
+
+static gint
+index_of (Recorder   *recorder,
+          const char *kind,
+          const char *peer,
+          const char *text)
+{
+  g_autofree char *line = g_strdup_printf ("%s|%s|%s", kind, peer, text);
+
+  for (guint i = 0; i < recorder->log->len; i++)
+    if (g_strcmp0 (recorder->log->pdata[i], line) == 0)
+      return i;
+  return -1;
+}
+
+static gboolean
+is_disconnected (gpointer data)
+{
+  return ((Recorder *) data)->disconnect != NULL;
+}
+
+static TestMock *
+start_mock (void)
+{
+  const char *plain[] = { "--typing-timeout", "1", NULL };
+  const char *racing[] = { "--typing-timeout", "1", "--events-before-201", NULL };
+
+  return test_mock_start (events_before_201 ? racing : plain);
+}
+
+static Recorder *
+sign_in (TestMock   *mock,
+         const char *address,
+         const char *password)
+{
+  g_autofree char *url = test_mock_discovery_url (mock);
+  Recorder *recorder = recorder_new (address, password, url);
+
+  expect (recorder, "connected", NULL, NULL);
+  g_assert_null (recorder->disconnect);
+  g_assert_cmpint (ucwa_client_get_state (recorder->client), ==, UCWA_CLIENT_CONNECTED);
+  return recorder;
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void
+test_sign_in_and_contacts (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  g_assert_cmpuint (test_mock_application_count (mock, "alice@example.test"), ==, 1);
+  expect (alice, "contact", "bob@example.test", "Bob Berg");
+  expect (alice, "contact", "carol@example.test", "Carol Cruz");
+  expect (alice, "contact", "echo@example.test", "Echo Bot");
+  expect (alice, "presence", "echo@example.test", "Online");
+  expect (alice, "presence", "bob@example.test", "Offline");
+  g_assert_cmpstr (ucwa_client_get_display_name (alice->client), !=, NULL);
+}
+
+static void
+test_echo_round_trip (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  ucwa_client_send_im (alice->client, "echo@example.test", TRICKY_TEXT);
+  expect (alice, "sent", "echo@example.test", TRICKY_TEXT);
+  expect (alice, "received", "echo@example.test", "echo: " TRICKY_TEXT);
+
+  /* The second message goes to sendMessage in the same conversation. */
+  ucwa_client_send_im (alice->client, "echo@example.test", "second");
+  expect (alice, "received", "echo@example.test", "echo: second");
+  expect (alice, "sent", "echo@example.test", "second");
+
+  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "messagingInvitations", ids), ==, 1);
+  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "messages", ids), ==, 1);
+  /* Every operation named by us, each with its own operationId. */
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_nonnull (ids->pdata[0]);
+  g_assert_nonnull (ids->pdata[1]);
+  g_assert_cmpstr (ids->pdata[0], !=, ids->pdata[1]);
+  g_assert_cmpuint (strlen (ids->pdata[0]), <=, 50);
+}
+
+static void
+test_queued_in_order (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  const char *texts[] = { "one", "two", "three", "four", "five" };
+  gint last = -1;
+
+  /* All typed before the conversation is connected. */
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    ucwa_client_send_im (alice->client, "echo@example.test", texts[i]);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *reply = g_strconcat ("echo: ", texts[i], NULL);
+      gint at;
+
+      expect (alice, "received", "echo@example.test", reply);
+      expect (alice, "sent", "echo@example.test", texts[i]);
+      at = index_of (alice, "received", "echo@example.test", reply);
+      g_assert_cmpint (at, >, last);
+      last = at;
+    }
+  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "messagingInvitations", NULL), ==, 1);
+}
+
+static void
+test_incoming_injected (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/send-im",
+                                    "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\","
+                                    "\"text\":\"" TRICKY_TEXT "\"}"), ==, 200);
+  expect (alice, "received", "bob@example.test", TRICKY_TEXT);
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/send-im",
+                                    "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\","
+                                    "\"text\":\"and a second one\"}"), ==, 200);
+  expect (alice, "received", "bob@example.test", "and a second one");
+  /* Shown once each: no repeat of the invitation's message. */
+  g_assert_cmpuint (count_lines (alice, "received|bob@example.test|" TRICKY_TEXT), ==, 1);
+  /* Nobody signed in as carol: the mock refuses. */
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/send-im",
+                                    "{\"from\":\"bob@example.test\",\"to\":\"carol@example.test\","
+                                    "\"text\":\"x\"}"), ==, 404);
+}
+
+static void
+test_two_users_and_typing (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  g_autoptr(Recorder) bob = sign_in (mock, "bob@example.test", "bob-password");
+
+  ucwa_client_send_im (alice->client, "bob@example.test", "hi bob");
+  expect (bob, "received", "alice@example.test", "hi bob");
+  expect (alice, "sent", "bob@example.test", "hi bob");
+
+  ucwa_client_send_im (bob->client, "alice@example.test", "hi alice");
+  expect (alice, "received", "bob@example.test", "hi alice");
+  expect (bob, "sent", "alice@example.test", "hi alice");
+
+  ucwa_client_set_typing (alice->client, "bob@example.test", TRUE);
+  expect (bob, "typing", "alice@example.test", NULL);
+  expect (bob, "typing-stopped", "alice@example.test", NULL);
+  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "setIsTyping", NULL), ==, 1);
+
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/typing",
+                                    "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\","
+                                    "\"typing\":true}"), ==, 200);
+  expect (alice, "typing", "bob@example.test", NULL);
+}
+
+static void
+test_failed_sends (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  ucwa_client_send_im (alice->client, "echo@example.test", "warm up");
+  expect (alice, "received", "echo@example.test", "echo: warm up");
+
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/fail-next",
+                                    "{\"operation\":\"sendMessage\",\"mode\":\"event\"}"), ==, 200);
+  ucwa_client_send_im (alice->client, "echo@example.test", "lost in the event");
+  expect (alice, "failed", "echo@example.test", "lost in the event");
+
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/fail-next",
+                                    "{\"operation\":\"sendMessage\",\"mode\":\"http\"}"), ==, 200);
+  ucwa_client_send_im (alice->client, "echo@example.test", "lost in the POST");
+  expect (alice, "failed", "echo@example.test", "lost in the POST");
+
+  /* The conversation survives: the next one is delivered. */
+  ucwa_client_send_im (alice->client, "echo@example.test", "after");
+  expect (alice, "received", "echo@example.test", "echo: after");
+  g_assert_cmpuint (count_lines (alice, "sent|echo@example.test|lost in the event"), ==, 0);
+  g_assert_cmpuint (count_lines (alice, "sent|echo@example.test|lost in the POST"), ==, 0);
+}
+
+static void
+test_failed_invitation (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  /* Unknown address: the invitation completes with Failure; the first and
+   * the queued texts are each reported. */
+  ucwa_client_send_im (alice->client, "nobody@example.test", "first");
+  ucwa_client_send_im (alice->client, "nobody@example.test", "queued");
+  expect (alice, "failed", "nobody@example.test", "first");
+  expect (alice, "failed", "nobody@example.test", "queued");
+
+  /* Carol is not signed in. */
+  ucwa_client_send_im (alice->client, "carol@example.test", "are you there?");
+  expect (alice, "failed", "carol@example.test", "are you there?");
+
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/fail-next",
+                                    "{\"operation\":\"startMessaging\",\"mode\":\"http\"}"), ==, 200);
+  ucwa_client_send_im (alice->client, "echo@example.test", "refused");
+  expect (alice, "failed", "echo@example.test", "refused");
+  ucwa_client_send_im (alice->client, "echo@example.test", "retried");
+  expect (alice, "received", "echo@example.test", "echo: retried");
+}
+
+static void
+test_server_ends_conversation (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  ucwa_client_send_im (alice->client, "echo@example.test", "before");
+  expect (alice, "received", "echo@example.test", "echo: before");
+
+  g_assert_cmpuint (test_mock_post (mock, "/mock/v1/end-conversation",
+                                    "{\"user\":\"alice@example.test\","
+                                    "\"peer\":\"echo@example.test\"}"), ==, 200);
+  expect (alice, "ended", "echo@example.test", NULL);
+
+  ucwa_client_send_im (alice->client, "echo@example.test", "after");
+  expect (alice, "received", "echo@example.test", "echo: after");
+  expect (alice, "sent", "echo@example.test", "after");
+  g_assert_cmpuint (test_mock_count_requests (mock, "POST", "messagingInvitations", NULL), ==, 2);
+}
+
+static void
+test_wrong_password (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  g_autofree char *url = test_mock_discovery_url (mock);
+  g_autoptr(Recorder) alice = recorder_new ("alice@example.test", "wrong", url);
+
+  g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+  g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_AUTHENTICATION);
+  g_assert_false (alice->connected);
+  g_assert_cmpuint (test_mock_application_count (mock, "alice@example.test"), ==, 0);
+}
+
+static void
+test_insecure_url (void)
+{
+  g_autoptr(Recorder) alice = recorder_new ("alice@example.test", "alice-password",
+                                            "http://lync.example.test/autodiscover/root");
+  GError *error = NULL;
+
+  g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+  g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_INVALID_SETTINGS);
+
+  g_assert_false (ucwa_check_server_url ("http://lync.example.test/", &error));
+  g_assert_error (error, UCWA_ERROR, UCWA_ERROR_INVALID_SETTINGS);
+  g_clear_error (&error);
+  g_assert_true (ucwa_check_server_url ("https://lync.example.test/", &error));
+  g_assert_true (ucwa_check_server_url ("http://127.0.0.1:1/", &error));
+  g_assert_true (ucwa_check_server_url ("http://[::1]:1/", &error));
+  g_assert_true (ucwa_check_server_url ("", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_server_gone (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  /* A port that was free a moment ago and is closed now. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  url = g_strdup_printf ("http://127.0.0.1:%u/autodiscover/autodiscoverservice.svc/root", port);
+  {
+    g_autoptr(Recorder) alice = recorder_new ("alice@example.test", "alice-password", url);
+
+    g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+    g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_NETWORK);
+  }
+}
+
+static gboolean
+alice_has_no_application (gpointer data)
+{
+  return test_mock_application_count (data, "alice@example.test") == 0;
+}
+
+static void
+test_shutdown_deletes_application (void)
+{
+  g_autoptr(TestMock) mock = start_mock ();
+  Recorder *alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  g_assert_cmpuint (test_mock_application_count (mock, "alice@example.test"), ==, 1);
+  recorder_free (alice);
+  g_assert_true (test_wait_until (alice_has_no_application, mock, WAIT_MS));
+  g_assert_cmpuint (test_mock_count_requests (mock, "DELETE", "", NULL), >=, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (int i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--events-before-201") == 0)
+      events_before_201 = TRUE;
+
+  g_test_add_func ("/core/sign-in-and-contacts", test_sign_in_and_contacts);
+  g_test_add_func ("/core/echo-round-trip", test_echo_round_trip);
+  g_test_add_func ("/core/queued-in-order", test_queued_in_order);
+  g_test_add_func ("/core/incoming-injected", test_incoming_injected);
+  g_test_add_func ("/core/two-users-and-typing", test_two_users_and_typing);
+  g_test_add_func ("/core/failed-sends", test_failed_sends);
+  g_test_add_func ("/core/failed-invitation", test_failed_invitation);
+  g_test_add_func ("/core/server-ends-conversation", test_server_ends_conversation);
+  g_test_add_func ("/core/wrong-password", test_wrong_password);
+  g_test_add_func ("/core/insecure-url", test_insecure_url);
+  g_test_add_func ("/core/server-gone", test_server_gone);
+  g_test_add_func ("/core/shutdown-deletes-application", test_shutdown_deletes_application);
+  return g_test_run ();
+}
