@@ -53,9 +53,19 @@ body=$(printf '{"from":%s,"to":%s,"text":%s}' \
   "$(json_string "$1")" "$(json_string "$2")" "$(json_string "$3")")
 url="${base%/}/mock/v1/send-im"
 
+# Prints the server's answer and fails unless the status is 2xx.
+check_answer() {
+  local status=$1 answer=$2
+  case "$status" in
+    2??) exit 0 ;;
+    *) echo "send-im.sh: the server answered ${status:-nothing}: $answer" >&2; exit 1 ;;
+  esac
+}
+
 if command -v curl >/dev/null 2>&1; then
-  curl -fsS -X POST -H 'Content-Type: application/json' --data-binary "$body" "$url" >/dev/null
-  exit 0
+  answer=$(curl -sS -X POST -H 'Content-Type: application/json' --data-binary "$body" \
+    -w '\n%{http_code}' "$url") || exit 1
+  check_answer "${answer##*$'\n'}" "${answer%$'\n'*}"
 fi
 
 # No curl: speak HTTP/1.0 over bash's /dev/tcp.
@@ -69,9 +79,11 @@ length=$(LC_ALL=C; echo "${#body}")  # in bytes, not characters
 exec 3<>"/dev/tcp/$host/$port"
 printf 'POST %s HTTP/1.0\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
   "$path" "$hostport" "$length" "$body" >&3
-read -r status_line <&3 || status_line=""
+status_line=""
+read -r status_line <&3 || true
+answer=""
+while IFS= read -r line <&3 && [ "$line" != $'\r' ]; do :; done  # headers
+IFS= read -r -d '' answer <&3 || true
 exec 3<&-
-case "$status_line" in
-  "HTTP/1."?" 2"*) exit 0 ;;
-  *) echo "send-im.sh: server answered: ${status_line:-nothing}" >&2; exit 1 ;;
-esac
+status=${status_line#HTTP/1.? }
+check_answer "${status%% *}" "$answer"
