@@ -111,18 +111,41 @@ cat >"$dir/accounts.xml" <<XML
   </account>
 </account>
 XML
+# Show offline contacts too (bob and carol start offline) and make Finch's
+# buddy list wide enough for the names.
+cat >"$dir/prefs.xml" <<'XML'
+<?xml version='1.0' encoding='UTF-8' ?>
+<pref version='1' name='/'>
+  <pref name='finch'>
+    <pref name='blist'>
+      <pref name='showoffline' type='bool' value='1'/>
+      <pref name='size'>
+        <pref name='width' type='int' value='32'/>
+        <pref name='height' type='int' value='20'/>
+      </pref>
+    </pref>
+  </pref>
+  <pref name='pidgin'>
+    <pref name='blist'>
+      <pref name='show_offline_buddies' type='bool' value='1'/>
+    </pref>
+  </pref>
+</pref>
+XML
 
 if [ "$ui" = pidgin ]; then
-  talk="double-click echo@example.test in the buddy list and type a message"
+  talk="double-click Echo Bot in the buddy list and type a message"
+  arrive="a conversation window with Bob Berg opens"
   quit="close the buddy list (Buddies > Quit, or Ctrl+Q)"
 else
-  talk="select echo@example.test with the arrow keys, press Enter, type, Enter"
+  talk="select Echo Bot with the arrow keys, press Enter, type, Enter"
+  arrive="a window with Bob Berg opens behind; M-n (Alt+n) switches windows"
   quit="press M-q (Alt+q, or Esc then q)"
 fi
 cat <<BANNER
 
-  purple-ucwa demo: signed in as alice@example.test on a mock UCWA server
-  at $base_url (discovery: $discovery_url)
+  purple-ucwa demo: $ui signs in as alice@example.test (contacts bob, carol
+  and echo) to the mock UCWA server at $base_url
 
   Talk to echo:    $talk;
                    echo answers "echo: <your text>".
@@ -132,6 +155,7 @@ cat <<BANNER
                      curl -X POST -H 'Content-Type: application/json' \\
                        -d '{"from":"bob@example.test","to":"alice@example.test","text":"Hi Alice"}' \\
                        ${base_url}mock/v1/send-im
+                   and $arrive.
   Quit:            $quit.
 
   $ui logs to $dir/$ui.log, the mock to $dir/mock.log.
