@@ -161,8 +161,8 @@ ucwa_resource_resolve (const char *base,
                        const char *href)
 {
   /* ENCODED keeps the server's escapes and query (`groupId=...BsY=`,
-   * `%2B`) byte for byte; RELAXED tolerates what real servers send, such as
-   * a stray space (the reference has `invitations ? onlineMeetingUri=`). */
+   * `%2B`) byte for byte; RELAXED passes a malformed escape through instead
+   * of refusing the href, and drops surrounding whitespace. */
   const GUriFlags flags = G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED;
   g_autoptr(GUri) base_uri = NULL;
   g_autoptr(GUri) resolved = NULL;

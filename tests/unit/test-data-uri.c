@@ -28,7 +28,8 @@ static void
 check_fails (const char *uri)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *content_type = g_strdup ("untouched");
+  /* Not allocated: the decoder must overwrite it with NULL, not free it. */
+  char *content_type = (char *) "untouched";
   g_autofree char *decoded = ucwa_data_uri_decode (uri, &content_type, &error);
 
   g_test_message ("decoding %s", uri);
