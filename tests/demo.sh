@@ -1,0 +1,176 @@
+#!/bin/bash
+# The demo in one command: builds the plugin, starts the mock UCWA server and
+# opens Finch signed in as alice@example.test, with bob, carol and echo as
+# contacts. Nothing outside a throwaway config directory is touched.
+#
+#   tests/demo.sh [--events-before-201] [--pidgin] [--keep]
+#
+#   --events-before-201  make the mock send an operation's events before its
+#                        201 Created answer (the race the plugin must survive)
+#   --pidgin             run Pidgin instead of Finch (if installed)
+#   --keep               keep the config directory (logs) after quitting
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+project_dir=$PWD
+
+usage() {
+  sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
+  exit 2
+}
+
+mock_args=()
+ui=finch
+keep=false
+for arg in "$@"; do
+  case "$arg" in
+    --events-before-201) mock_args+=("$arg") ;;
+    --pidgin) ui=pidgin ;;
+    --keep) keep=true ;;
+    -h|--help) usage ;;
+    *) echo "demo.sh: unknown option '$arg'" >&2; usage ;;
+  esac
+done
+
+if [ "$ui" = pidgin ]; then
+  command -v pidgin >/dev/null ||
+    { echo "demo.sh: Pidgin is not installed (apt-get install pidgin)" >&2; exit 1; }
+  [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] ||
+    { echo "demo.sh: Pidgin needs a graphical display" >&2; exit 1; }
+  ui_id=gtk-gaim
+else
+  ui_id=gnt-purple
+fi
+
+tests/deps.sh build run demo
+
+# Build, or bring an existing build up to date (meson compile is incremental).
+if [ ! -f build/build.ninja ]; then
+  meson setup build
+fi
+meson compile -C build
+plugin=build/src/purple/libucwa.so
+mock=build/tests/mock/ucwa-mock-server
+for file in "$plugin" "$mock"; do
+  [ -x "$file" ] || [ -f "$file" ] ||
+    { echo "demo.sh: $file was not built (is -Dtests=true set for build/?)" >&2; exit 1; }
+done
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/purple-ucwa-demo.XXXXXX")
+mock_pid=""
+cleanup() {
+  if [ -n "$mock_pid" ]; then
+    kill "$mock_pid" 2>/dev/null || true
+    wait "$mock_pid" 2>/dev/null || true
+  fi
+  if $keep; then
+    echo "Logs kept in $dir"
+  else
+    rm -rf "$dir"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Line-buffer stdout so the listening line reaches the file at once.
+stdbuf -oL "$mock" --port 0 "${mock_args[@]}" >"$dir/mock.out" 2>"$dir/mock.log" &
+mock_pid=$!
+
+base_url=""
+for _ in $(seq 100); do
+  base_url=$(sed -n '1s|^ucwa-mock-server listening on \(http://[^ ]*/\)$|\1|p' "$dir/mock.out")
+  [ -n "$base_url" ] && break
+  if ! kill -0 "$mock_pid" 2>/dev/null; then
+    mock_pid=""
+    echo "demo.sh: the mock server exited:" >&2
+    cat "$dir/mock.out" "$dir/mock.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+[ -n "$base_url" ] || { echo "demo.sh: the mock server did not start" >&2; exit 1; }
+port=${base_url##*:}
+port=${port%/}
+discovery_url="${base_url}autodiscover/autodiscoverservice.svc/root"
+
+mkdir -p "$dir/plugins"
+cp "$plugin" "$dir/plugins/"
+cat >"$dir/accounts.xml" <<XML
+<?xml version='1.0' encoding='UTF-8' ?>
+<account version='1.0'>
+  <account>
+    <protocol>prpl-ucwa</protocol>
+    <name>alice@example.test</name>
+    <password>alice-password</password>
+    <settings>
+      <setting name='server' type='string'>$discovery_url</setting>
+    </settings>
+    <settings ui='$ui_id'>
+      <setting name='auto-login' type='bool'>1</setting>
+    </settings>
+  </account>
+</account>
+XML
+# Show offline contacts too (bob and carol start offline) and make Finch's
+# buddy list wide enough for the names.
+cat >"$dir/prefs.xml" <<'XML'
+<?xml version='1.0' encoding='UTF-8' ?>
+<pref version='1' name='/'>
+  <pref name='finch'>
+    <pref name='blist'>
+      <pref name='showoffline' type='bool' value='1'/>
+      <pref name='size'>
+        <pref name='width' type='int' value='32'/>
+        <pref name='height' type='int' value='20'/>
+      </pref>
+    </pref>
+  </pref>
+  <pref name='pidgin'>
+    <pref name='blist'>
+      <pref name='show_offline_buddies' type='bool' value='1'/>
+    </pref>
+  </pref>
+</pref>
+XML
+
+if [ "$ui" = pidgin ]; then
+  talk="double-click Echo Bot in the buddy list and type a message"
+  arrive="a conversation window with Bob Berg opens"
+  quit="close the buddy list (Buddies > Quit, or Ctrl+Q)"
+else
+  talk="select Echo Bot with the arrow keys, press Enter, type, Enter"
+  arrive="a window with Bob Berg opens behind; M-n (Alt+n) switches windows"
+  quit="press M-q (Alt+q, or Esc then q)"
+fi
+cat <<BANNER
+
+  purple-ucwa demo: $ui signs in as alice@example.test (contacts bob, carol
+  and echo) to the mock UCWA server at $base_url
+
+  Talk to echo:    $talk;
+                   echo answers "echo: <your text>".
+  IM from bob:     in another terminal, run
+                     $project_dir/tests/send-im.sh --port $port bob@example.test alice@example.test 'Hi Alice'
+                   or
+                     curl -X POST -H 'Content-Type: application/json' \\
+                       -d '{"from":"bob@example.test","to":"alice@example.test","text":"Hi Alice"}' \\
+                       ${base_url}mock/v1/send-im
+                   and $arrive.
+  Quit:            $quit.
+
+  $ui logs to $dir/$ui.log, the mock to $dir/mock.log.
+
+BANNER
+
+if [ -t 0 ] && [ "$ui" = finch ]; then
+  read -r -p "Press Enter to start Finch (this text will be hidden; the port is $port)..." _
+fi
+
+status=0
+"$ui" -c "$dir" 2>"$dir/$ui.log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "demo.sh: $ui exited with status $status; the end of its log:" >&2
+  tail -n 20 "$dir/$ui.log" >&2
+  keep=true
+fi
+exit "$status"
