@@ -253,10 +253,11 @@ mock_json_array_in (JsonNode *root, const char *member)
 
 guint
 mock_server_count_requests (MockServer *mock, const char *method,
-                            const char *path_part)
+                            const char *path_glob)
 {
   g_autoptr (JsonNode) root = mock_server_get_json (mock, "/mock/v1/requests");
   JsonArray *requests = mock_json_array_in (root, "requests");
+  g_autoptr (GPatternSpec) pattern = g_pattern_spec_new (path_glob);
   guint count = 0;
 
   g_assert_nonnull (requests);
@@ -275,7 +276,7 @@ mock_server_count_requests (MockServer *mock, const char *method,
         continue;
       if (method != NULL && g_ascii_strcasecmp (method, request_method) != 0)
         continue;
-      if (strstr (path, path_part) != NULL)
+      if (g_pattern_spec_match_string (pattern, path))
         count++;
     }
   return count;
@@ -285,17 +286,21 @@ gboolean
 mock_server_user_has_application (MockServer *mock, const char *user)
 {
   g_autoptr (JsonNode) root = mock_server_get_json (mock, "/mock/v1/state");
-  JsonArray *applications = mock_json_array_in (root, "applications");
+  JsonArray *users = mock_json_array_in (root, "users");
 
-  g_assert_nonnull (applications);
-  for (guint i = 0; i < json_array_get_length (applications); i++)
+  g_assert_nonnull (users);
+  for (guint i = 0; i < json_array_get_length (users); i++)
     {
-      JsonObject *application = json_array_get_object_element (applications, i);
+      JsonObject *entry = json_array_get_object_element (users, i);
+      JsonArray *applications;
 
-      if (application != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (
-                            application, "user", NULL), user) == 0)
-        return TRUE;
+      if (entry == NULL
+          || g_ascii_strcasecmp (json_object_get_string_member_with_default (
+                                     entry, "address", ""), user) != 0)
+        continue;
+      applications = json_object_get_array_member (entry, "applications");
+      return applications != NULL && json_array_get_length (applications) > 0;
     }
+  g_error ("the mock does not know %s", user);
   return FALSE;
 }
