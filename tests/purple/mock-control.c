@@ -2,9 +2,11 @@
 #include "mock-control.h"
 
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define MOCK_LISTENING_PREFIX "ucwa-mock-server listening on "
 #define MOCK_ROOT_PATH "autodiscover/autodiscoverservice.svc/root"
@@ -61,6 +63,15 @@ mock_server_argv (void)
   return argv;
 }
 
+/* In the child: die with the test.  A test that aborts on a failed
+ * assertion would otherwise leave the mock running, holding the test's
+ * stderr open, and meson would wait for it until the timeout. */
+static void
+mock_server_child_setup (gpointer unused)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 MockServer *
 mock_server_start (void)
 {
@@ -68,10 +79,14 @@ mock_server_start (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) lines = NULL;
   g_autofree char *line = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   MockServer *mock = g_new0 (MockServer, 1);
 
-  mock->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, mock_server_child_setup,
+                                         NULL, NULL);
+  mock->process = g_subprocess_launcher_spawnv (
+      launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   /* Read the first line byte by byte: a buffered reader would swallow the

@@ -206,6 +206,9 @@ test_wrong_password (Fixture *f, gconstpointer unused)
   harness_iterate_pending ();
   g_assert_true (purple_account_is_disconnected (f->account));
   g_assert_false (mock_server_user_has_application (f->mock, ALICE));
+  /* One refused grant, not a retry loop that could lock the account. */
+  g_assert_cmpuint (mock_server_count_requests (f->mock, "POST",
+                                                "*/oauthtoken"), ==, 1);
   g_assert_false (harness_debug_contains ("not-the-password"));
 }
 
