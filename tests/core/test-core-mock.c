@@ -447,6 +447,7 @@ test_two_users_and_typing (void)
 
   ucwa_client_set_typing (alice->client, "bob@example.test", TRUE);
   expect (bob, "typing", "alice@example.test", NULL);
+  ucwa_client_set_typing (alice->client, "bob@example.test", FALSE);
   expect (bob, "typing-stopped", "alice@example.test", NULL);
   g_assert_cmpuint (test_mock_count_requests (mock, "POST", "/messaging/typing", NULL), ==, 1);
 
