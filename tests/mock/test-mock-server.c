@@ -362,6 +362,66 @@ test_echo (void)
   mock_stop (mock);
 }
 
+typedef struct {
+  char *url;
+  char *token;
+  const char *body;
+  guint status;
+  char *location;
+  gint done;
+} RawPost;
+
+static gpointer
+raw_post_thread (gpointer data)
+{
+  RawPost *post = data;
+  SoupMessageHeaders *headers = NULL;
+  g_autofree char *body = http ("POST", post->url, post->token, "application/json",
+                                post->body, &post->status, &headers);
+  post->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
+  soup_message_headers_unref (headers);
+  g_atomic_int_set (&post->done, 1);
+  return NULL;
+}
+
+/* --events-before-201: the 201 waits until the package with the
+ * operation's events has been acknowledged by the next P-GET. */
+static void
+test_events_before_201 (void)
+{
+  const char *const flags[] = { "--events-before-201", NULL };
+  Mock *mock = mock_start (flags);
+  Client *alice = sign_in (mock, "alice");
+  g_autoptr (JsonObject) burst = wait_event (alice, "updated", "communication", NULL);
+
+  Poll first = { .client = alice };
+  GThread *poll_a = g_thread_new ("pget", poll_thread, &first);
+  g_usleep (200 * 1000);
+  g_autofree char *url = g_strconcat (mock->base, alice->app, "/communication/messagingInvitations", NULL);
+  RawPost post = { .url = url, .token = alice->token,
+                   .body = "{\"operationId\":\"op-early\",\"to\":\"sip:echo@example.test\"}" };
+  GThread *poster = g_thread_new ("post", raw_post_thread, &post);
+  g_thread_join (poll_a);
+  JsonObject *ev = json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (first.answer, "sender"), 0), "events"), 0);
+  JsonObject *inv = embedded (ev, "messagingInvitation");
+  g_assert_cmpstr (json_object_get_string_member (inv, "operationId"), ==, "op-early");
+  g_autofree char *self = g_strdup (link_href (inv, "self"));
+  json_object_unref (first.answer);
+  g_usleep (300 * 1000);
+  g_assert_false (g_atomic_int_get (&post.done));
+
+  Poll second = { .client = alice };
+  GThread *poll_b = g_thread_new ("pget", poll_thread, &second);
+  g_thread_join (poster);
+  g_assert_cmpuint (post.status, ==, 201);
+  g_assert_cmpstr (post.location, ==, self);
+  g_thread_join (poll_b);
+  json_object_unref (second.answer);
+  g_free (post.location);
+  client_free (alice);
+  mock_stop (mock);
+}
+
 static void
 test_send_im_and_replace (void)
 {
@@ -413,5 +473,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mock/discovery", test_discovery);
   g_test_add_func ("/mock/echo", test_echo);
   g_test_add_func ("/mock/send-im-and-replace", test_send_im_and_replace);
+  g_test_add_func ("/mock/events-before-201", test_events_before_201);
   return g_test_run ();
 }
