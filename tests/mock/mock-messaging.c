@@ -175,6 +175,16 @@ mock_messaging_deliver (MockSession *session, MockView *sender, const char *text
           bot_queue_reply (session, text);
           delivered = TRUE;
         }
+      else if (!view->user->is_echo_bot)
+        {
+          /* A party played for the control interface: keep what it got. */
+          JsonObject *entry = json_object_new ();
+          json_object_set_string_member (entry, "from", sender->user->address);
+          json_object_set_string_member (entry, "to", view->user->address);
+          json_object_set_string_member (entry, "text", text);
+          g_ptr_array_add (session->server->played_inbox, entry);
+          delivered = TRUE;
+        }
     }
   return delivered;
 }

@@ -100,6 +100,7 @@ mock_server_new (const MockOptions *opts, GError **error)
                                         (GDestroyNotify) mock_app_free);
   server->sessions = g_ptr_array_new ();
   server->request_log = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  server->played_inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   server->next_app_id = 101;
   server->next_object_id = 1;
   mock_directory_init (server);
@@ -145,6 +146,7 @@ mock_server_free (MockServer *server)
   g_hash_table_destroy (server->tokens);
   g_ptr_array_unref (server->users);
   g_ptr_array_unref (server->request_log);
+  g_ptr_array_unref (server->played_inbox);
   g_free (server->base_url);
   g_free (server);
 }

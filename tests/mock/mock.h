@@ -58,6 +58,7 @@ struct _MockServer {
   GHashTable *apps;          /* app id -> MockApp* (owned) */
   GPtrArray *sessions;       /* MockSession* (owned) */
   GPtrArray *request_log;    /* JsonObject* */
+  GPtrArray *played_inbox;   /* JsonObject*: messages to parties we play */
   guint next_app_id;
   guint next_object_id;      /* conversations, invitations */
   guint encoding_counter;    /* for MOCK_ENCODING_ALTERNATE */
