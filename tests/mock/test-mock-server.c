@@ -466,6 +466,53 @@ test_send_im_and_replace (void)
   mock_stop (mock);
 }
 
+/* Typing from the peer appears and ends after --typing-timeout; our
+ * stopMessaging tears the conversation down; a second one answers 404. */
+static void
+test_typing_and_teardown (void)
+{
+  const char *const flags[] = { "--typing-timeout=1", NULL };
+  Mock *mock = mock_start (flags);
+  Client *alice = sign_in (mock, "alice");
+  g_autoptr (JsonObject) burst = wait_event (alice, "updated", "communication", NULL);
+  guint status;
+  g_autofree char *send_im = g_strconcat (mock->base, "/mock/v1/send-im", NULL);
+  g_autofree char *r1 = http ("POST", send_im, NULL, "application/json",
+                              "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"text\":\"hi\"}",
+                              &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_autoptr (JsonObject) invited = wait_event (alice, "started", "messagingInvitation", "Incoming");
+  JsonObject *inv = embedded (invited, "messagingInvitation");
+  g_autofree char *accept = absolute (alice, link_href (inv, "accept"));
+  g_autofree char *r2 = http ("POST", accept, alice->token, NULL, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 204);
+  g_autoptr (JsonObject) connected = wait_event (alice, "updated", "messaging", NULL);
+  JsonObject *messaging = embedded (connected, "messaging");
+  g_assert_cmpstr (json_object_get_string_member (messaging, "state"), ==, "Connected");
+  g_autofree char *stop = absolute (alice, link_href (messaging, "stopMessaging"));
+
+  g_autofree char *typing = g_strconcat (mock->base, "/mock/v1/typing", NULL);
+  g_autofree char *r3 = http ("POST", typing, NULL, "application/json",
+                              "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"typing\":true}",
+                              &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_autoptr (JsonObject) started = wait_event (alice, "added", "participant", NULL);
+  JsonObject *in = json_object_get_object_member (started, "in");
+  g_assert_cmpstr (json_object_get_string_member (in, "rel"), ==, "typingParticipants");
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (JsonObject) ended = wait_event (alice, "deleted", "participant", NULL);
+  g_assert_true (json_object_has_member (ended, "in"));
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 500 * 1000);
+
+  g_autofree char *r4 = http ("POST", stop, alice->token, NULL, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 204);
+  g_autoptr (JsonObject) gone = wait_event (alice, "deleted", "conversation", NULL);
+  g_autofree char *r5 = http ("POST", stop, alice->token, NULL, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 404);
+  client_free (alice);
+  mock_stop (mock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -474,5 +521,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mock/echo", test_echo);
   g_test_add_func ("/mock/send-im-and-replace", test_send_im_and_replace);
   g_test_add_func ("/mock/events-before-201", test_events_before_201);
+  g_test_add_func ("/mock/typing-and-teardown", test_typing_and_teardown);
   return g_test_run ();
 }
