@@ -571,8 +571,12 @@ mock_session_end (MockSession *session)
   for (guint i = 0; i < session->views->len; i++)
     {
       MockView *view = g_ptr_array_index (session->views, i);
-      if (view->state != MOCK_VIEW_DISCONNECTED)
-        mock_view_push_teardown (view);
+      if (view->state == MOCK_VIEW_DISCONNECTED)
+        continue;
+      if (view->app && view->state != MOCK_VIEW_CONNECTED)
+        mock_view_push_invitation_failed (view, mock_reason_new ("Gone", "Canceled",
+            "The conversation ended before the invitation was answered."));
+      mock_view_push_teardown (view);
     }
   mock_session_free (session);
 }
@@ -605,7 +609,7 @@ mock_session_detach_app (MockApp *app)
               else
                 view->app = NULL;
             }
-          else if (view->app && view->state == MOCK_VIEW_INCOMING)
+          else if (view->app && view->user == app->user && view->state == MOCK_VIEW_INCOMING)
             others_invited = TRUE;
         }
       if (involved && !others_invited)
