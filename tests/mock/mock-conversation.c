@@ -388,7 +388,7 @@ push_local_participant_added (MockView *view)
 
 /* SendAnIM.md package A. */
 void
-mock_view_push_outgoing_started (MockView *view, const char *message_uri)
+mock_view_push_outgoing_started (MockView *view)
 {
   push_invitation_event (view, "started");
   push_conversation_event (view, "added");
@@ -398,8 +398,7 @@ mock_view_push_outgoing_started (MockView *view, const char *message_uri)
 
 /* ReceiveAnIM.md packages 1 and 2 (sent together). */
 void
-mock_view_push_incoming_invitation (MockView *view, MockView *from,
-                                    const char *message_uri)
+mock_view_push_incoming_invitation (MockView *view, MockView *from)
 {
   push_invitation_event (view, "started");
   push_conversation_event (view, "added");

@@ -38,7 +38,7 @@ operation_id_of (SoupServerMessage *msg)
 }
 
 /* Never records headers or bodies: they carry tokens and passwords. */
-void
+static void
 mock_server_log_request (MockServer *server, SoupServerMessage *msg,
                          const char *operation_id)
 {
