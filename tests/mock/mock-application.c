@@ -118,6 +118,19 @@ mock_app_communication (MockApp *app)
   return comm;
 }
 
+/* policies_ref.md: only what an IM client looks at. */
+static JsonObject *
+policies_resource (MockApp *app)
+{
+  g_autofree char *self = mock_app_href (app, "/policies");
+  JsonObject *res = mock_resource_new ("policies", self);
+  json_object_set_string_member (res, "htmlMessaging", "Disabled");
+  json_object_set_string_member (res, "emoticons", "Enabled");
+  json_object_set_string_member (res, "messagingUrls", "Enabled");
+  json_object_set_string_member (res, "photos", "Enabled");
+  return res;
+}
+
 /* CreateAnApplication.md: the application resource. */
 static JsonObject *
 application_resource (MockApp *app)
@@ -127,10 +140,9 @@ application_resource (MockApp *app)
   json_object_set_string_member (res, "culture", app->culture);
   json_object_set_string_member (res, "userAgent", app->user_agent);
   g_autofree char *policies = mock_app_href (app, "/policies");
-  g_autofree char *batch = mock_app_href (app, "/batch");
   g_autofree char *events = mock_app_href (app, "/events?ack=%" G_GUINT64_FORMAT, app->ack_base);
   mock_add_link (res, "policies", policies);
-  mock_add_link (res, "batch", batch);
+  /* No `batch` link: a link is a capability, and batching is not served. */
   mock_add_link (res, "events", events);
   mock_embed (res, "me", me_resource (app));
   mock_embed (res, "people", people_resource (app));
@@ -374,6 +386,11 @@ handle_app_path (MockApp *app, SoupServerMessage *msg, const char *sub)
     {
       if (expect (msg, "GET"))
         mock_events_handle_pget (app, msg);
+    }
+  else if (g_strcmp0 (sub, "/policies") == 0)
+    {
+      if (expect (msg, "GET"))
+        mock_respond_json (msg, SOUP_STATUS_OK, policies_resource (app));
     }
   else if (g_strcmp0 (sub, "/me") == 0)
     {

@@ -193,6 +193,10 @@ server_state (MockServer *server)
       json_array_add_object_element (users, u);
     }
   json_object_set_array_member (root, "users", users);
+  JsonArray *inbox = json_array_new ();
+  for (guint i = 0; i < server->played_inbox->len; i++)
+    json_array_add_object_element (inbox, json_object_ref (g_ptr_array_index (server->played_inbox, i)));
+  json_object_set_array_member (root, "playedInbox", inbox);
   json_object_set_int_member (root, "sessions", server->sessions->len);
   return root;
 }

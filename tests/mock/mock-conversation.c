@@ -388,7 +388,7 @@ push_local_participant_added (MockView *view)
 
 /* SendAnIM.md package A. */
 void
-mock_view_push_outgoing_started (MockView *view, const char *message_uri)
+mock_view_push_outgoing_started (MockView *view)
 {
   push_invitation_event (view, "started");
   push_conversation_event (view, "added");
@@ -398,8 +398,7 @@ mock_view_push_outgoing_started (MockView *view, const char *message_uri)
 
 /* ReceiveAnIM.md packages 1 and 2 (sent together). */
 void
-mock_view_push_incoming_invitation (MockView *view, MockView *from,
-                                    const char *message_uri)
+mock_view_push_incoming_invitation (MockView *view, MockView *from)
 {
   push_invitation_event (view, "started");
   push_conversation_event (view, "added");
@@ -572,8 +571,12 @@ mock_session_end (MockSession *session)
   for (guint i = 0; i < session->views->len; i++)
     {
       MockView *view = g_ptr_array_index (session->views, i);
-      if (view->state != MOCK_VIEW_DISCONNECTED)
-        mock_view_push_teardown (view);
+      if (view->state == MOCK_VIEW_DISCONNECTED)
+        continue;
+      if (view->app && view->state != MOCK_VIEW_CONNECTED)
+        mock_view_push_invitation_failed (view, mock_reason_new ("Gone", "Canceled",
+            "The conversation ended before the invitation was answered."));
+      mock_view_push_teardown (view);
     }
   mock_session_free (session);
 }
@@ -606,7 +609,7 @@ mock_session_detach_app (MockApp *app)
               else
                 view->app = NULL;
             }
-          else if (view->app && view->state == MOCK_VIEW_INCOMING)
+          else if (view->app && view->user == app->user && view->state == MOCK_VIEW_INCOMING)
             others_invited = TRUE;
         }
       if (involved && !others_invited)

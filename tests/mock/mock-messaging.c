@@ -175,6 +175,16 @@ mock_messaging_deliver (MockSession *session, MockView *sender, const char *text
           bot_queue_reply (session, text);
           delivered = TRUE;
         }
+      else if (!view->user->is_echo_bot)
+        {
+          /* A party played for the control interface: keep what it got. */
+          JsonObject *entry = json_object_new ();
+          json_object_set_string_member (entry, "from", sender->user->address);
+          json_object_set_string_member (entry, "to", view->user->address);
+          json_object_set_string_member (entry, "text", text);
+          g_ptr_array_add (session->server->played_inbox, entry);
+          delivered = TRUE;
+        }
     }
   return delivered;
 }
@@ -301,7 +311,7 @@ handle_start_messaging (MockApp *app, SoupServerMessage *msg)
         mock_session_add_view (session, target, g_ptr_array_index (apps, i), FALSE);
     }
 
-  mock_view_push_outgoing_started (sender, session->first_message_uri);
+  mock_view_push_outgoing_started (sender);
   g_autofree char *location = mock_app_href (app, "/communication/messagingInvitations/%s",
                                              sender->invitation_id);
 
@@ -324,7 +334,7 @@ handle_start_messaging (MockApp *app, SoupServerMessage *msg)
         {
           MockView *view = g_ptr_array_index (session->views, i);
           if (view != sender)
-            mock_view_push_incoming_invitation (view, sender, session->first_message_uri);
+            mock_view_push_incoming_invitation (view, sender);
         }
       arm_invite_timeout (session);
     }
@@ -360,7 +370,7 @@ mock_messaging_control_send (MockServer *server, MockUser *from, MockUser *to,
   for (guint i = 0; i < apps->len; i++)
     {
       MockView *view = mock_session_add_view (session, to, g_ptr_array_index (apps, i), FALSE);
-      mock_view_push_incoming_invitation (view, sender, session->first_message_uri);
+      mock_view_push_incoming_invitation (view, sender);
     }
   arm_invite_timeout (session);
   return SOUP_STATUS_OK;

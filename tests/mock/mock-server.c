@@ -38,7 +38,7 @@ operation_id_of (SoupServerMessage *msg)
 }
 
 /* Never records headers or bodies: they carry tokens and passwords. */
-void
+static void
 mock_server_log_request (MockServer *server, SoupServerMessage *msg,
                          const char *operation_id)
 {
@@ -51,10 +51,17 @@ mock_server_log_request (MockServer *server, SoupServerMessage *msg,
     json_object_set_string_member (entry, "operationId", operation_id);
   g_ptr_array_add (server->request_log, entry);
 
-  if (server->opts.verbose)
-    g_printerr ("mock: %s %s%s%s\n", soup_server_message_get_method (msg),
-                g_uri_get_path (uri), g_uri_get_query (uri) ? "?" : "",
-                g_uri_get_query (uri) ? g_uri_get_query (uri) : "");
+}
+
+/* --verbose: one line per answered request, without headers or bodies. */
+static void
+log_finished (SoupServerMessage *msg, gpointer data)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_printerr ("mock: %s %s%s%s -> %u\n", soup_server_message_get_method (msg),
+              g_uri_get_path (uri), g_uri_get_query (uri) ? "?" : "",
+              g_uri_get_query (uri) ? g_uri_get_query (uri) : "",
+              soup_server_message_get_status (msg));
 }
 
 static void
@@ -64,6 +71,8 @@ handle_request (SoupServer *soup, SoupServerMessage *msg, const char *path,
   MockServer *server = user_data;
   g_autofree char *operation_id = operation_id_of (msg);
   mock_server_log_request (server, msg, operation_id);
+  if (server->opts.verbose)
+    g_signal_connect (msg, "finished", G_CALLBACK (log_finished), NULL);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "X-MS-UcwaVersion", "2.0");
@@ -91,6 +100,7 @@ mock_server_new (const MockOptions *opts, GError **error)
                                         (GDestroyNotify) mock_app_free);
   server->sessions = g_ptr_array_new ();
   server->request_log = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  server->played_inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   server->next_app_id = 101;
   server->next_object_id = 1;
   mock_directory_init (server);
@@ -136,6 +146,7 @@ mock_server_free (MockServer *server)
   g_hash_table_destroy (server->tokens);
   g_ptr_array_unref (server->users);
   g_ptr_array_unref (server->request_log);
+  g_ptr_array_unref (server->played_inbox);
   g_free (server->base_url);
   g_free (server);
 }

@@ -276,5 +276,7 @@ mock_address_from_sip (const char *uri)
     return NULL;
   if (g_ascii_strncasecmp (uri, "sip:", 4) == 0)
     uri += 4;
-  return g_ascii_strdown (uri, -1);
+  /* Path segments may arrive percent-encoded (`%40`). */
+  g_autofree char *plain = g_uri_unescape_string (uri, NULL);
+  return g_ascii_strdown (plain ? plain : uri, -1);
 }

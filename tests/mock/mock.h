@@ -58,6 +58,7 @@ struct _MockServer {
   GHashTable *apps;          /* app id -> MockApp* (owned) */
   GPtrArray *sessions;       /* MockSession* (owned) */
   GPtrArray *request_log;    /* JsonObject* */
+  GPtrArray *played_inbox;   /* JsonObject*: messages to parties we play */
   guint next_app_id;
   guint next_object_id;      /* conversations, invitations */
   guint encoding_counter;    /* for MOCK_ENCODING_ALTERNATE */
@@ -172,8 +173,6 @@ char *mock_address_from_sip (const char *uri);
 MockServer *mock_server_new (const MockOptions *opts, GError **error);
 void mock_server_free (MockServer *server);
 char *mock_server_url (MockServer *server, const char *path);
-void mock_server_log_request (MockServer *server, SoupServerMessage *msg,
-                              const char *operation_id);
 
 /* mock-directory.c */
 void mock_directory_init (MockServer *server);
@@ -233,9 +232,8 @@ MockView *mock_session_find_between (MockServer *server, MockUser *user,
                                      MockUser *peer);
 char *mock_view_href (MockView *view, const char *suffix);
 char *mock_view_participant_href (MockView *view, MockUser *user);
-void mock_view_push_outgoing_started (MockView *view, const char *message_uri);
-void mock_view_push_incoming_invitation (MockView *view, MockView *from,
-                                         const char *message_uri);
+void mock_view_push_outgoing_started (MockView *view);
+void mock_view_push_incoming_invitation (MockView *view, MockView *from);
 void mock_view_push_connected (MockView *view, MockView *peer);
 void mock_view_push_invitation_failed (MockView *view, JsonObject *reason);
 void mock_view_push_message (MockView *view, MockView *sender,
