@@ -80,12 +80,13 @@ main (int argc, char **argv)
       g_printerr ("ucwa-mock-server: cannot listen: %s\n", error->message);
       return 1;
     }
-  printf ("ucwa-mock-server listening on %s/\n", server->base_url);
-  fflush (stdout);
-
+  /* Signals are caught before anyone learns where we listen, so that a
+   * SIGTERM right after start still ends us cleanly. */
   GMainLoop *loop = g_main_loop_new (NULL, FALSE);
   guint sigint = g_unix_signal_add (SIGINT, quit_on_signal, loop);
   guint sigterm = g_unix_signal_add (SIGTERM, quit_on_signal, loop);
+  printf ("ucwa-mock-server listening on %s/\n", server->base_url);
+  fflush (stdout);
   g_main_loop_run (loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
