@@ -189,8 +189,6 @@ ucwa_purple_login (PurpleAccount *account)
                      "signing in as %s (discovery: %s)\n", address,
                      (server != NULL && *server != '\0') ? server
                                                           : "from the address");
-  purple_connection_update_progress (gc, _("Connecting"), 0, 5);
-
   conn->client = ucwa_client_new (&config, &ucwa_purple_listener, conn);
   ucwa_client_connect (conn->client);
 }

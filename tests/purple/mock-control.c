@@ -2,9 +2,11 @@
 #include "mock-control.h"
 
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define MOCK_LISTENING_PREFIX "ucwa-mock-server listening on "
 #define MOCK_ROOT_PATH "autodiscover/autodiscoverservice.svc/root"
@@ -61,6 +63,15 @@ mock_server_argv (void)
   return argv;
 }
 
+/* In the child: die with the test.  A test that aborts on a failed
+ * assertion would otherwise leave the mock running, holding the test's
+ * stderr open, and meson would wait for it until the timeout. */
+static void
+mock_server_child_setup (gpointer unused)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 MockServer *
 mock_server_start (void)
 {
@@ -68,10 +79,14 @@ mock_server_start (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) lines = NULL;
   g_autofree char *line = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   MockServer *mock = g_new0 (MockServer, 1);
 
-  mock->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, mock_server_child_setup,
+                                         NULL, NULL);
+  mock->process = g_subprocess_launcher_spawnv (
+      launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   /* Read the first line byte by byte: a buffered reader would swallow the
@@ -253,10 +268,11 @@ mock_json_array_in (JsonNode *root, const char *member)
 
 guint
 mock_server_count_requests (MockServer *mock, const char *method,
-                            const char *path_part)
+                            const char *path_glob)
 {
   g_autoptr (JsonNode) root = mock_server_get_json (mock, "/mock/v1/requests");
   JsonArray *requests = mock_json_array_in (root, "requests");
+  g_autoptr (GPatternSpec) pattern = g_pattern_spec_new (path_glob);
   guint count = 0;
 
   g_assert_nonnull (requests);
@@ -275,7 +291,7 @@ mock_server_count_requests (MockServer *mock, const char *method,
         continue;
       if (method != NULL && g_ascii_strcasecmp (method, request_method) != 0)
         continue;
-      if (strstr (path, path_part) != NULL)
+      if (g_pattern_spec_match_string (pattern, path))
         count++;
     }
   return count;
@@ -285,17 +301,21 @@ gboolean
 mock_server_user_has_application (MockServer *mock, const char *user)
 {
   g_autoptr (JsonNode) root = mock_server_get_json (mock, "/mock/v1/state");
-  JsonArray *applications = mock_json_array_in (root, "applications");
+  JsonArray *users = mock_json_array_in (root, "users");
 
-  g_assert_nonnull (applications);
-  for (guint i = 0; i < json_array_get_length (applications); i++)
+  g_assert_nonnull (users);
+  for (guint i = 0; i < json_array_get_length (users); i++)
     {
-      JsonObject *application = json_array_get_object_element (applications, i);
+      JsonObject *entry = json_array_get_object_element (users, i);
+      JsonArray *applications;
 
-      if (application != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (
-                            application, "user", NULL), user) == 0)
-        return TRUE;
+      if (entry == NULL
+          || g_ascii_strcasecmp (json_object_get_string_member_with_default (
+                                     entry, "address", ""), user) != 0)
+        continue;
+      applications = json_object_get_array_member (entry, "applications");
+      return applications != NULL && json_array_get_length (applications) > 0;
     }
+  g_error ("the mock does not know %s", user);
   return FALSE;
 }

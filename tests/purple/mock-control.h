@@ -33,10 +33,10 @@ JsonNode *mock_server_get_json (MockServer *mock, const char *path);
 /* Builds a JSON object text from NULL-terminated key/value string pairs. */
 char *mock_json_object (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
 
-/* Requests in the mock's log whose method is @method (NULL: any) and whose
- * path contains @path_part. */
+/* Client requests in the mock's log whose method is @method (NULL: any)
+ * and whose path matches the shell-style glob @path_glob. */
 guint mock_server_count_requests (MockServer *mock, const char *method,
-                                  const char *path_part);
+                                  const char *path_glob);
 /* Whether the mock lists an application of @user. */
 gboolean mock_server_user_has_application (MockServer *mock,
                                            const char *user);

@@ -125,6 +125,21 @@ test_echo_exact_text (Fixture *f, gconstpointer unused)
                                           "héllo &lt;b&gt;&amp;amp;"));
 }
 
+/* Pidgin sends GtkIMHtml markup: tags, <br> for new lines, entities. */
+static void
+test_pidgin_markup (Fixture *f, gconstpointer unused)
+{
+  PurpleConversation *conv;
+
+  sign_in_alice (f);
+  conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, f->account, ECHO);
+  purple_conv_im_send (PURPLE_CONV_IM (conv),
+                       "<FONT COLOR=\"#ff0000\"><B>bold</B></FONT> one<br>"
+                       "two &lt;x&gt; &amp;amp; &quot;q&quot; &#233;");
+  g_assert_cmpstr (wait_for_received (0)->message, ==,
+                   "echo: bold one<br>two &lt;x&gt; &amp;amp; &quot;q&quot; é");
+}
+
 static void
 test_incoming_from_bob (Fixture *f, gconstpointer unused)
 {
@@ -172,7 +187,7 @@ test_burst_in_order (Fixture *f, gconstpointer unused)
     }
   /* One conversation carried them all. */
   g_assert_cmpuint (mock_server_count_requests (f->mock, "POST",
-                                                "messagingInvitations"), ==, 1);
+                                                "*/communication/messagingInvitations"), ==, 1);
 }
 
 /* ---- connection errors ---- */
@@ -191,13 +206,16 @@ test_wrong_password (Fixture *f, gconstpointer unused)
   harness_iterate_pending ();
   g_assert_true (purple_account_is_disconnected (f->account));
   g_assert_false (mock_server_user_has_application (f->mock, ALICE));
+  /* One refused grant, not a retry loop that could lock the account. */
+  g_assert_cmpuint (mock_server_count_requests (f->mock, "POST",
+                                                "*/oauthtoken"), ==, 1);
   g_assert_false (harness_debug_contains ("not-the-password"));
 }
 
 static void
 test_insecure_url (Fixture *f, gconstpointer unused)
 {
-  guint requests_before = mock_server_count_requests (f->mock, NULL, "/");
+  guint requests_before = mock_server_count_requests (f->mock, NULL, "*");
 
   f->account = harness_account_new (
       ALICE, ALICE_PASSWORD,
@@ -211,7 +229,7 @@ test_insecure_url (Fixture *f, gconstpointer unused)
   g_assert_cmpstr (harness.error_text, !=, "");
   harness_iterate_pending ();
   g_assert_cmpuint (harness.signed_on, ==, 0);
-  g_assert_cmpuint (mock_server_count_requests (f->mock, NULL, "/"), ==,
+  g_assert_cmpuint (mock_server_count_requests (f->mock, NULL, "*"), ==,
                     requests_before);
 }
 
@@ -279,6 +297,44 @@ test_failed_send (Fixture *f, gconstpointer data)
   g_assert_cmpuint (harness.received->len, ==, 1);
 }
 
+/* A failure with no conversation window open yet opens one to say so. */
+static void
+test_failed_start_without_window (Fixture *f, gconstpointer unused)
+{
+  g_autofree char *fail = NULL;
+  PurpleConversation *conv;
+  const HarnessMessage *line;
+
+  sign_in_alice (f);
+  fail = mock_json_object ("operation", "startMessaging", "mode", "http", NULL);
+  g_assert_cmpuint (mock_server_post (f->mock, "/mock/v1/fail-next", fail),
+                    ==, 200);
+  g_assert_null (purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM,
+                                                        ECHO, f->account));
+  /* Straight to the protocol, as a plugin or a pounce would. */
+  g_assert_cmpint (serv_send_im (purple_account_get_connection (f->account),
+                                 ECHO, "never started", 0), ==, 1);
+
+  g_assert_true (harness_wait (has_error_line, "never started", WAIT));
+  conv = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, ECHO,
+                                                f->account);
+  g_assert_nonnull (conv);
+  line = harness_find_written (PURPLE_MESSAGE_ERROR, "never started");
+  g_assert_nonnull (strstr (line->message, ECHO));
+  g_assert_cmpuint (harness.received->len, ==, 0);
+}
+
+/* ---- the core's GLib log in purple's debug log ---- */
+
+static void
+test_core_log_in_debug (Fixture *f, gconstpointer unused)
+{
+  sign_in_alice (f);
+  /* The core logs every autodiscovery request in its domain "ucwa". */
+  g_assert_true (harness_debug_contains ("ucwa: ucwa: autodiscovery: GET"));
+  g_assert_false (harness_debug_contains (ALICE_PASSWORD));
+}
+
 /* ---- conversations ended by the server ---- */
 
 static void
@@ -291,7 +347,7 @@ test_end_conversation_then_send (Fixture *f, gconstpointer unused)
   g_assert_cmpstr (wait_for_received (0)->message, ==,
                    "echo: first conversation");
   g_assert_cmpuint (mock_server_count_requests (f->mock, "POST",
-                                                "messagingInvitations"), ==, 1);
+                                                "*/communication/messagingInvitations"), ==, 1);
 
   end = mock_json_object ("user", ALICE, "peer", ECHO, NULL);
   g_assert_cmpuint (mock_server_post (f->mock, "/mock/v1/end-conversation",
@@ -304,7 +360,7 @@ test_end_conversation_then_send (Fixture *f, gconstpointer unused)
   g_assert_cmpstr (wait_for_received (1)->message, ==,
                    "echo: second conversation");
   g_assert_cmpuint (mock_server_count_requests (f->mock, "POST",
-                                                "messagingInvitations"), ==, 2);
+                                                "*/communication/messagingInvitations"), ==, 2);
   g_assert_null (harness_find_written (PURPLE_MESSAGE_ERROR, ""));
 }
 
@@ -314,7 +370,7 @@ static gboolean
 typing_request_logged (gconstpointer data)
 {
   return mock_server_count_requests ((MockServer *) data, "POST",
-                                     "setIsTyping") > 0;
+                                     "*/messaging/typing") > 0;
 }
 
 typedef struct {
@@ -413,7 +469,7 @@ test_sign_out_deletes_application (Fixture *f, gconstpointer unused)
   g_assert_true (purple_account_is_disconnected (f->account));
   g_assert_true (harness_wait (alice_has_no_application, f->mock, WAIT));
   g_assert_cmpuint (mock_server_count_requests (f->mock, "DELETE",
-                                                "/applications/"), >=, 1);
+                                                "*/applications/*"), >=, 1);
 }
 
 int
@@ -439,10 +495,13 @@ main (int argc, char **argv)
               fixture_tear_down)
   ADD ("sign-in", test_sign_in, NULL);
   ADD ("im/echo-exact-text", test_echo_exact_text, NULL);
+  ADD ("im/pidgin-markup", test_pidgin_markup, NULL);
   ADD ("im/incoming-from-bob", test_incoming_from_bob, NULL);
   ADD ("im/burst-in-order", test_burst_in_order, NULL);
   ADD ("im/failed-send-event", test_failed_send, "event");
   ADD ("im/failed-send-http", test_failed_send, "http");
+  ADD ("im/failed-start-without-window", test_failed_start_without_window,
+       NULL);
   ADD ("im/end-conversation-then-send", test_end_conversation_then_send, NULL);
   ADD ("im/typing-both-ways", test_typing_both_ways, NULL);
   ADD ("error/wrong-password", test_wrong_password, NULL);
@@ -450,6 +509,7 @@ main (int argc, char **argv)
   ADD ("error/username-without-domain", test_username_without_domain, NULL);
   ADD ("error/server-gone", test_server_gone, NULL);
   ADD ("contacts", test_contacts, NULL);
+  ADD ("core-log-in-debug", test_core_log_in_debug, NULL);
   ADD ("sign-out-deletes-application", test_sign_out_deletes_application,
        NULL);
 #undef ADD
