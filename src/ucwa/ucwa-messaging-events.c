@@ -288,6 +288,50 @@ on_messaging (const UcwaEvent *event,
     }
 }
 
+/* The address at the end of a `contact` or `participant` href
+ * (".../people/lenea@contoso.com"), or NULL. */
+static char *
+address_from_href (const char *href)
+{
+  const char *last = href ? strrchr (href, '/') : NULL;
+  g_autofree char *segment = NULL;
+
+  if (last == NULL)
+    return NULL;
+  segment = g_uri_unescape_segment (last + 1, NULL, NULL);
+  if (segment == NULL || strchr (segment, '@') == NULL || strchr (segment, '?') != NULL)
+    return NULL;
+  return ucwa_uri_to_address (segment);
+}
+
+/* A message in a conversation we never saw start (its invitation may have
+ * been aggregated away, or answered before a resume): rather than drop it,
+ * take the sender from the message and the conversation from the event. */
+static UcwaConversation *
+adopt_conversation (UcwaMessaging   *messaging,
+                    const UcwaEvent *event)
+{
+  g_autofree char *peer = address_from_href (ucwa_resource_get_link (event->resource,
+                                                                     "contact"));
+  const char *name = ucwa_resource_get_link_title (event->resource, "participant");
+  UcwaConversation *conversation;
+
+  if (peer == NULL)
+    peer = address_from_href (ucwa_resource_get_link (event->resource, "participant"));
+  if (peer == NULL || event->sender_href == NULL)
+    {
+      g_message ("message from an unknown conversation without a sender: dropped");
+      return NULL;
+    }
+
+  conversation = ucwa_messaging_get_peer (messaging, peer);
+  if (conversation->conversation_href == NULL)
+    ucwa_conversation_set_href (messaging, conversation, event->sender_href);
+  if (conversation->peer_name == NULL && name != NULL && *name != '\0')
+    conversation->peer_name = g_strdup (name);
+  return conversation;
+}
+
 static void
 on_message (const UcwaEvent *event,
             gpointer         user_data)
@@ -309,6 +353,8 @@ on_message (const UcwaEvent *event,
     }
 
   conversation = ucwa_messaging_find_href (messaging, event->sender_href);
+  if (conversation == NULL)
+    conversation = adopt_conversation (messaging, event);
   if (conversation == NULL || g_hash_table_contains (conversation->seen_messages, href))
     return;
   text = message_text (event->resource);
