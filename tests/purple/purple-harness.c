@@ -302,35 +302,7 @@ harness_account_remove (void)
   harness_iterate_pending ();
 }
 
-/* ---- waiting ---- */
-
-static gboolean
-harness_tick (gpointer unused)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static guint
-harness_timeout_scale (void)
-{
-  const char *preload = g_getenv ("LD_PRELOAD");
-
-  return (preload != NULL && strstr (preload, "vgpreload") != NULL) ? 10 : 1;
-}
-
-gboolean
-harness_wait (HarnessCondition condition, gconstpointer data, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time ()
-                    + (gint64) seconds * harness_timeout_scale () * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, harness_tick, NULL);
-  gboolean held;
-
-  while (!(held = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return held;
-}
+/* ---- conditions and records ---- */
 
 void
 harness_iterate_pending (void)

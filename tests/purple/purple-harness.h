@@ -43,16 +43,10 @@ PurpleAccount *harness_account_new (const char *username,
 /* Disables and deletes the account under test, if any. */
 void harness_account_remove (void);
 
-typedef gboolean (*HarnessCondition) (gconstpointer data);
-
-/* Runs the main loop until @condition holds or @seconds pass (longer under
- * valgrind); returns whether it held. */
-gboolean harness_wait (HarnessCondition condition, gconstpointer data,
-                       guint seconds);
 /* Runs the main loop for what is already pending, without waiting. */
 void harness_iterate_pending (void);
 
-/* Common conditions. */
+/* Common conditions, for test_wait_until(). */
 gboolean harness_is_signed_on (gconstpointer unused);
 gboolean harness_has_connection_error (gconstpointer unused);
 /* @data: guint*, the number of received IMs to wait for. */

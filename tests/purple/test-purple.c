@@ -5,6 +5,7 @@
 
 #include "mock-control.h"
 #include "purple-harness.h"
+#include "test-wait.h"
 
 #define ALICE "alice@example.test"
 #define ALICE_PASSWORD "alice-password"
@@ -12,8 +13,8 @@
 #define CAROL "carol@example.test"
 #define ECHO "echo@example.test"
 
-/* Seconds to wait for something that takes milliseconds when it works. */
-#define WAIT 20
+/* How long to wait for something that takes milliseconds when it works. */
+#define WAIT_MS 20000
 
 typedef struct {
   MockServer *mock;
@@ -31,7 +32,7 @@ fixture_set_up (Fixture *f, gconstpointer unused)
 static gboolean
 alice_has_no_application (gconstpointer data)
 {
-  return !mock_server_user_has_application ((MockServer *) data, ALICE);
+  return mock_server_count_applications ((MockServer *) data, ALICE) == 0;
 }
 
 static void
@@ -41,8 +42,8 @@ fixture_tear_down (Fixture *f, gconstpointer unused)
 
   harness_account_remove ();
   if (was_connected)
-    harness_wait (alice_has_no_application, f->mock, WAIT);
-  g_clear_pointer (&f->mock, mock_server_free);
+    test_wait_until (alice_has_no_application, f->mock, WAIT_MS);
+  g_clear_pointer (&f->mock, mock_server_stop);
 }
 
 static void
@@ -50,7 +51,7 @@ sign_in_alice (Fixture *f)
 {
   f->account = harness_account_new (ALICE, ALICE_PASSWORD,
                                     mock_server_get_root_url (f->mock));
-  if (!harness_wait (harness_is_signed_on, NULL, WAIT))
+  if (!test_wait_until (harness_is_signed_on, NULL, WAIT_MS))
     g_error ("alice did not sign in (%u connection errors, last: %s)",
              harness.connection_errors,
              harness.error_text ? harness.error_text : "none");
@@ -62,7 +63,7 @@ wait_for_received (guint index)
 {
   guint count = index + 1;
 
-  if (!harness_wait (harness_has_received, &count, WAIT))
+  if (!test_wait_until (harness_has_received, &count, WAIT_MS))
     g_error ("timed out waiting for received IM #%u (have %u)", count,
              harness.received->len);
   return harness_received (index);
@@ -88,7 +89,7 @@ test_sign_in (Fixture *f, gconstpointer unused)
   g_assert_cmpint (purple_connection_get_state (gc), ==, PURPLE_CONNECTED);
   g_assert_cmpuint (harness.signed_on, ==, 1);
   g_assert_cmpuint (harness.connection_errors, ==, 0);
-  g_assert_true (mock_server_user_has_application (f->mock, ALICE));
+  g_assert_cmpuint (mock_server_count_applications (f->mock, ALICE), >, 0);
 
   /* The endpoint id is kept for the next sign-in. */
   g_assert_true (g_uuid_string_is_valid (
@@ -197,7 +198,7 @@ test_wrong_password (Fixture *f, gconstpointer unused)
 {
   f->account = harness_account_new (ALICE, "not-the-password",
                                     mock_server_get_root_url (f->mock));
-  g_assert_true (harness_wait (harness_has_connection_error, NULL, WAIT));
+  g_assert_true (test_wait_until (harness_has_connection_error, NULL, WAIT_MS));
   g_assert_cmpint (harness.error_reason, ==,
                    PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED);
   /* Fatal: Pidgin and Finch do not reconnect after it. */
@@ -205,7 +206,7 @@ test_wrong_password (Fixture *f, gconstpointer unused)
   g_assert_cmpuint (harness.signed_on, ==, 0);
   harness_iterate_pending ();
   g_assert_true (purple_account_is_disconnected (f->account));
-  g_assert_false (mock_server_user_has_application (f->mock, ALICE));
+  g_assert_cmpuint (mock_server_count_applications (f->mock, ALICE), ==, 0);
   /* One refused grant, not a retry loop that could lock the account. */
   g_assert_cmpuint (mock_server_count_requests (f->mock, "POST",
                                                 "*/oauthtoken"), ==, 1);
@@ -250,7 +251,7 @@ test_server_gone (Fixture *f, gconstpointer unused)
   mock_server_kill (f->mock);
   f->account = harness_account_new (ALICE, ALICE_PASSWORD,
                                     mock_server_get_root_url (f->mock));
-  g_assert_true (harness_wait (harness_has_connection_error, NULL, WAIT));
+  g_assert_true (test_wait_until (harness_has_connection_error, NULL, WAIT_MS));
   g_assert_cmpint (harness.error_reason, ==,
                    PURPLE_CONNECTION_ERROR_NETWORK_ERROR);
   /* Not fatal: the UI reconnects. */
@@ -285,7 +286,7 @@ test_failed_send (Fixture *f, gconstpointer data)
                     ==, 200);
   harness_send_typed (ECHO, lost);
 
-  g_assert_true (harness_wait (has_error_line, "this one is lost", WAIT));
+  g_assert_true (test_wait_until (has_error_line, "this one is lost", WAIT_MS));
   line = harness_find_written (PURPLE_MESSAGE_ERROR, "this one is lost");
   g_assert_nonnull (line);
   /* The undelivered text is quoted, escaped for display. */
@@ -315,7 +316,7 @@ test_failed_start_without_window (Fixture *f, gconstpointer unused)
   g_assert_cmpint (serv_send_im (purple_account_get_connection (f->account),
                                  ECHO, "never started", 0), ==, 1);
 
-  g_assert_true (harness_wait (has_error_line, "never started", WAIT));
+  g_assert_true (test_wait_until (has_error_line, "never started", WAIT_MS));
   conv = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, ECHO,
                                                 f->account);
   g_assert_nonnull (conv);
@@ -353,8 +354,9 @@ test_end_conversation_then_send (Fixture *f, gconstpointer unused)
   g_assert_cmpuint (mock_server_post (f->mock, "/mock/v1/end-conversation",
                                       end), ==, 200);
   /* The plugin notes the end once the core has seen it. */
-  g_assert_true (harness_wait (harness_debug_contains,
-                               "conversation with " ECHO " ended", WAIT));
+  g_assert_true (test_wait_until (harness_debug_contains,
+                                  "conversation with " ECHO " ended",
+                                  WAIT_MS));
 
   harness_send_typed (ECHO, "second conversation");
   g_assert_cmpstr (wait_for_received (1)->message, ==,
@@ -406,19 +408,19 @@ test_typing_both_ways (Fixture *f, gconstpointer unused)
   g_assert_false (typing_request_logged (f->mock));
   serv_send_typing (purple_account_get_connection (f->account), ECHO,
                     PURPLE_TYPING);
-  g_assert_true (harness_wait (typing_request_logged, f->mock, WAIT));
+  g_assert_true (test_wait_until (typing_request_logged, f->mock, WAIT_MS));
 
   /* Theirs. */
   g_assert_true (has_typing_state (&stopped));
   start = mock_json_object ("from", ECHO, "to", ALICE, "typing", "true", NULL);
   g_assert_cmpuint (mock_server_post (f->mock, "/mock/v1/typing", start), ==,
                     200);
-  g_assert_true (harness_wait (has_typing_state, &typing, WAIT));
+  g_assert_true (test_wait_until (has_typing_state, &typing, WAIT_MS));
 
   stop = mock_json_object ("from", ECHO, "to", ALICE, "typing", "false", NULL);
   g_assert_cmpuint (mock_server_post (f->mock, "/mock/v1/typing", stop), ==,
                     200);
-  g_assert_true (harness_wait (has_typing_state, &stopped, WAIT));
+  g_assert_true (test_wait_until (has_typing_state, &stopped, WAIT_MS));
 }
 
 /* ---- contacts ---- */
@@ -446,11 +448,11 @@ test_contacts (Fixture *f, gconstpointer unused)
   PurpleBuddy *echo;
 
   sign_in_alice (f);
-  g_assert_true (harness_wait (has_contacts, NULL, WAIT));
+  g_assert_true (test_wait_until (has_contacts, NULL, WAIT_MS));
   echo = purple_find_buddy (f->account, ECHO);
   g_assert_cmpstr (purple_group_get_name (purple_buddy_get_group (echo)), ==,
                    "Contacts");
-  g_assert_true (harness_wait (echo_is_online, NULL, WAIT));
+  g_assert_true (test_wait_until (echo_is_online, NULL, WAIT_MS));
   g_assert_cmpstr (purple_status_get_id (purple_presence_get_active_status (
                        purple_buddy_get_presence (echo))), ==, "available");
   /* Nobody else: alice herself is not her own contact. */
@@ -463,11 +465,11 @@ static void
 test_sign_out_deletes_application (Fixture *f, gconstpointer unused)
 {
   sign_in_alice (f);
-  g_assert_true (mock_server_user_has_application (f->mock, ALICE));
+  g_assert_cmpuint (mock_server_count_applications (f->mock, ALICE), >, 0);
 
   purple_account_set_enabled (f->account, HARNESS_UI_ID, FALSE);
   g_assert_true (purple_account_is_disconnected (f->account));
-  g_assert_true (harness_wait (alice_has_no_application, f->mock, WAIT));
+  g_assert_true (test_wait_until (alice_has_no_application, f->mock, WAIT_MS));
   g_assert_cmpuint (mock_server_count_requests (f->mock, "DELETE",
                                                 "*/applications/*"), >=, 1);
 }
