@@ -1,7 +1,7 @@
 #!/bin/bash
 # The demo in one command: builds the plugin, starts the mock UCWA server and
 # opens Finch signed in as alice@example.test, with bob, carol and echo as
-# contacts. Nothing outside a throwaway config directory is touched.
+# contacts. Finch runs on a throwaway config directory: ~/.purple is untouched.
 #
 #   tests/demo.sh [--events-before-201] [--pidgin] [--keep]
 #
