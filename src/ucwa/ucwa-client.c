@@ -265,18 +265,7 @@ ucwa_client_fail (UcwaClient   *client,
 typedef struct {
   UcwaClient *client;
   guint       timeout_id;
-  gboolean    done;
 } UcwaDeletion;
-
-static void
-deletion_finish (UcwaDeletion *deletion)
-{
-  if (deletion->done)
-    return;
-  deletion->done = TRUE;
-  g_clear_handle_id (&deletion->timeout_id, g_source_remove);
-  ucwa_client_unref (deletion->client);
-}
 
 static void
 on_application_deleted (UcwaResponse *response,
@@ -287,7 +276,8 @@ on_application_deleted (UcwaResponse *response,
 
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("deleting the application failed: %s", error->message);
-  deletion_finish (deletion);
+  g_clear_handle_id (&deletion->timeout_id, g_source_remove);
+  ucwa_client_unref (deletion->client);
   g_free (deletion);
 }
 

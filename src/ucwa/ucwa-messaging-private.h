@@ -26,7 +26,6 @@ typedef struct {
   char              *send_message_href;
   char              *set_typing_href;
   char              *stop_messaging_href;
-  char              *invitation_text;     /* our first message, in the invitation */
   char              *incoming_first_text; /* theirs, to drop a repeat of it */
   GQueue             queue;               /* texts waiting to be sent */
   char              *posting_operation;   /* the one sendMessage in flight */

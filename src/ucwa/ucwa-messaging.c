@@ -37,7 +37,6 @@ conversation_free (UcwaConversation *conversation)
   g_free (conversation->send_message_href);
   g_free (conversation->set_typing_href);
   g_free (conversation->stop_messaging_href);
-  g_free (conversation->invitation_text);
   g_free (conversation->incoming_first_text);
   g_free (conversation->posting_operation);
   g_queue_clear_full (&conversation->queue, g_free);
@@ -167,6 +166,8 @@ ucwa_conversation_end (UcwaMessaging    *messaging,
 
 /* ---- outgoing messages ------------------------------------------------ */
 
+/* One text on its way: a sendMessage, or the first message riding in an
+ * invitation. */
 typedef struct {
   UcwaMessaging *messaging;
   char          *peer;
@@ -331,42 +332,25 @@ ucwa_conversation_flush (UcwaMessaging    *messaging,
 
 /* ---- outgoing invitations ----------------------------------------------- */
 
-typedef struct {
-  UcwaMessaging *messaging;
-  char          *peer;
-  char          *operation_id;
-} UcwaInvitationCall;
-
-static void
-invitation_call_free (gpointer data)
-{
-  UcwaInvitationCall *call = data;
-
-  g_free (call->peer);
-  g_free (call->operation_id);
-  g_free (call);
-}
-
 static void
 on_invitation_done (const char   *operation_id,
                     JsonObject   *resource,
                     const GError *error,
                     gpointer      user_data)
 {
-  UcwaInvitationCall *call = user_data;
-  UcwaMessaging *messaging = call->messaging;
+  UcwaOutgoing *invitation = user_data;
+  UcwaMessaging *messaging = invitation->messaging;
   UcwaConversation *conversation;
-  g_autofree char *first = NULL;
+  const char *first = invitation->text;
 
   if (!ucwa_client_is_live (messaging->client))
     return;
-  conversation = ucwa_messaging_find_peer (messaging, call->peer);
+  conversation = ucwa_messaging_find_peer (messaging, invitation->peer);
   if (conversation == NULL
       || g_strcmp0 (conversation->invitation_operation, operation_id) != 0)
     return;
 
   g_clear_pointer (&conversation->invitation_operation, g_free);
-  first = g_steal_pointer (&conversation->invitation_text);
   if (error == NULL)
     {
       report_sent (messaging, conversation->peer, first);
@@ -389,15 +373,15 @@ on_invitation_posted (UcwaResponse *response,
                       const GError *error,
                       gpointer      user_data)
 {
-  UcwaInvitationCall *call = user_data;
-  UcwaOperations *operations = call->messaging->client->operations;
+  UcwaOutgoing *invitation = user_data;
+  UcwaOperations *operations = invitation->messaging->client->operations;
 
   if (error != NULL)
-    ucwa_operations_post_failed (operations, call->operation_id, error);
+    ucwa_operations_post_failed (operations, invitation->operation_id, error);
   else
     {
       g_autofree char *location = ucwa_response_get_location (response);
-      ucwa_operations_post_succeeded (operations, call->operation_id, location);
+      ucwa_operations_post_succeeded (operations, invitation->operation_id, location);
     }
 }
 
@@ -440,20 +424,19 @@ start_invitation (UcwaMessaging    *messaging,
   JsonObject *communication = ucwa_resource_get_embedded (client->application,
                                                           "communication");
   const char *href = ucwa_resource_get_link (communication, "startMessaging");
-  UcwaInvitationCall *call;
+  g_autofree char *text = g_queue_pop_head (&conversation->queue);
+  UcwaOutgoing *invitation;
   g_autoptr(JsonNode) body = NULL;
   const char *operation_id;
 
-  conversation->invitation_text = g_queue_pop_head (&conversation->queue);
-  if (conversation->invitation_text == NULL)
+  if (text == NULL)
     return;
 
-  call = g_new0 (UcwaInvitationCall, 1);
-  call->messaging = messaging;
-  call->peer = g_strdup (conversation->peer);
   /* Registered before the POST goes out: its events may come first. */
+  invitation = outgoing_new (messaging, conversation->peer, text);
   operation_id = ucwa_operations_register (client->operations, on_invitation_done,
-                                           call, invitation_call_free);
+                                           invitation, outgoing_unref);
+  invitation->operation_id = g_strdup (operation_id);
   conversation->invitation_operation = g_strdup (operation_id);
   conversation->state = CONVERSATION_CONNECTING;
 
@@ -465,16 +448,9 @@ start_invitation (UcwaMessaging    *messaging,
       return;
     }
 
-  body = invitation_body (operation_id, conversation->peer, conversation->invitation_text);
-  {
-    UcwaInvitationCall *post = g_new0 (UcwaInvitationCall, 1);
-
-    post->messaging = messaging;
-    post->peer = g_strdup (conversation->peer);
-    post->operation_id = g_strdup (operation_id);
-    ucwa_client_post_json (client, href, body, on_invitation_posted, post,
-                           invitation_call_free);
-  }
+  body = invitation_body (operation_id, conversation->peer, text);
+  ucwa_client_post_json (client, href, body, on_invitation_posted,
+                         g_rc_box_acquire (invitation), outgoing_unref);
 }
 
 void
