@@ -57,12 +57,9 @@ for file in "$plugin" "$mock"; do
 done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/purple-ucwa-demo.XXXXXX")
-mock_pid=""
+. tests/purple-session.sh
 cleanup() {
-  if [ -n "$mock_pid" ]; then
-    kill "$mock_pid" 2>/dev/null || true
-    wait "$mock_pid" 2>/dev/null || true
-  fi
+  stop_mock
   if $keep; then
     echo "Logs kept in $dir"
   else
@@ -72,45 +69,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Line-buffer stdout so the listening line reaches the file at once.
-stdbuf -oL "$mock" --port 0 "${mock_args[@]}" >"$dir/mock.out" 2>"$dir/mock.log" &
-mock_pid=$!
-
-base_url=""
-for _ in $(seq 100); do
-  base_url=$(sed -n '1s|^ucwa-mock-server listening on \(http://[^ ]*/\)$|\1|p' "$dir/mock.out")
-  [ -n "$base_url" ] && break
-  if ! kill -0 "$mock_pid" 2>/dev/null; then
-    mock_pid=""
-    echo "demo.sh: the mock server exited:" >&2
-    cat "$dir/mock.out" "$dir/mock.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-[ -n "$base_url" ] || { echo "demo.sh: the mock server did not start" >&2; exit 1; }
-port=${base_url##*:}
-port=${port%/}
-discovery_url="${base_url}autodiscover/autodiscoverservice.svc/root"
-
-mkdir -p "$dir/plugins"
-cp "$plugin" "$dir/plugins/"
-cat >"$dir/accounts.xml" <<XML
-<?xml version='1.0' encoding='UTF-8' ?>
-<account version='1.0'>
-  <account>
-    <protocol>prpl-ucwa</protocol>
-    <name>alice@example.test</name>
-    <password>alice-password</password>
-    <settings>
-      <setting name='server' type='string'>$discovery_url</setting>
-    </settings>
-    <settings ui='$ui_id'>
-      <setting name='auto-login' type='bool'>1</setting>
-    </settings>
-  </account>
-</account>
-XML
+start_mock "$dir" "$mock" "${mock_args[@]}" ||
+  { echo "demo.sh: the mock server did not start" >&2; exit 1; }
+base_url=$MOCK_BASE_URL
+port=$MOCK_PORT
+write_alice_config "$dir" "$plugin" "$MOCK_ROOT_URL" "$ui_id"
 # Show offline contacts too (bob and carol start offline) and make Finch's
 # buddy list wide enough for the names.
 cat >"$dir/prefs.xml" <<'XML'

@@ -31,10 +31,7 @@ cleanup() {
     for _ in $(seq 50); do finch_running || break; sleep 0.1; done
     tmux_ kill-server 2>/dev/null || true
   fi
-  if [[ -n $MOCK_PID ]]; then
-    kill "$MOCK_PID" 2>/dev/null || true
-    wait "$MOCK_PID" 2>/dev/null || true
-  fi
+  stop_mock
   rm -rf "$WORK"
   exit "$status"
 }
@@ -45,7 +42,7 @@ fail() {
   echo "---- last screen ----" >&2
   screen >&2
   echo "---- mock stderr (tail) ----" >&2
-  tail -n 20 "$WORK/mock.err" >&2 2>/dev/null || true
+  tail -n 20 "$WORK/mock.log" >&2 2>/dev/null || true
   echo "---- finch stderr (tail) ----" >&2
   tail -n 20 "$WORK/finch.err" >&2 2>/dev/null || true
   exit 1
@@ -88,41 +85,11 @@ json_string() {
   printf '"%s"' "$s"
 }
 
-# ---- the mock ----
-"$MOCK_SERVER" --port 0 "${MOCK_ARGS[@]}" >"$WORK/mock.out" 2>"$WORK/mock.err" &
-MOCK_PID=$!
-for _ in $(seq 100); do
-  if grep -q '^ucwa-mock-server listening on ' "$WORK/mock.out"; then
-    break
-  fi
-  kill -0 "$MOCK_PID" 2>/dev/null || { cat "$WORK/mock.err" >&2; echo "FAIL: the mock exited" >&2; exit 1; }
-  sleep 0.1
-done
-BASE_URL=$(sed -n 's/^ucwa-mock-server listening on \(http:[^ ]*\).*/\1/p' "$WORK/mock.out" | head -n 1)
-[[ -n $BASE_URL ]] || { echo "FAIL: no listening line from the mock" >&2; exit 1; }
-MOCK_PORT=$(sed -n 's|^http://127\.0\.0\.1:\([0-9]*\)/*$|\1|p' <<<"$BASE_URL")
-[[ -n $MOCK_PORT ]] || { echo "FAIL: cannot read the port in $BASE_URL" >&2; exit 1; }
-ROOT_URL="${BASE_URL%/}/autodiscover/autodiscoverservice.svc/root"
-
-# ---- a throwaway Finch configuration ----
-mkdir -p "$WORK/cfg/plugins" "$WORK/home"
-cp "$PLUGIN_SO" "$WORK/cfg/plugins/"
-cat >"$WORK/cfg/accounts.xml" <<EOF
-<?xml version='1.0' encoding='UTF-8' ?>
-<account version='1.0'>
- <account>
-  <protocol>prpl-ucwa</protocol>
-  <name>alice@example.test</name>
-  <password>alice-password</password>
-  <settings>
-   <setting name='server' type='string'>$ROOT_URL</setting>
-  </settings>
-  <settings ui='gnt-purple'>
-   <setting name='auto-login' type='bool'>1</setting>
-  </settings>
- </account>
-</account>
-EOF
+# ---- the mock and a throwaway Finch configuration ----
+. "$(dirname "$0")/../purple-session.sh"
+start_mock "$WORK" "$MOCK_SERVER" "${MOCK_ARGS[@]}" || { echo "FAIL: the mock did not start" >&2; exit 1; }
+mkdir -p "$WORK/home"
+write_alice_config "$WORK/cfg" "$PLUGIN_SO" "$MOCK_ROOT_URL" gnt-purple
 
 # ---- Finch ----
 # G_DEBUG=fatal-criticals is for our programs: Finch 2.14 itself removes a
