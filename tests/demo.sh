@@ -69,17 +69,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-start_mock "$dir" "$mock" "${mock_args[@]}" ||
+start_mock "$dir" "$mock" --verbose "${mock_args[@]}" ||
   { echo "demo.sh: the mock server did not start" >&2; exit 1; }
 base_url=$MOCK_BASE_URL
 port=$MOCK_PORT
 write_alice_config "$dir" "$plugin" "$MOCK_ROOT_URL" "$ui_id"
-# Show offline contacts too (bob and carol start offline) and make Finch's
-# buddy list wide enough for the names.
+# Show offline contacts too (bob and carol start offline), make Finch's
+# buddy list wide enough for the names, and send typing notifications
+# (Finch's default is not to).
 cat >"$dir/prefs.xml" <<'XML'
 <?xml version='1.0' encoding='UTF-8' ?>
 <pref version='1' name='/'>
   <pref name='finch'>
+    <pref name='conversations'>
+      <pref name='notify_typing' type='bool' value='1'/>
+    </pref>
     <pref name='blist'>
       <pref name='showoffline' type='bool' value='1'/>
       <pref name='size'>
@@ -101,7 +105,7 @@ if [ "$ui" = pidgin ]; then
   arrive="a conversation window with Bob Berg opens"
   quit="close the buddy list (Buddies > Quit, or Ctrl+Q)"
 else
-  talk="select Echo Bot with the arrow keys, press Enter, type, Enter"
+  talk="select Echo Bot with C-n/C-p (or the arrow keys), press Enter, type, Enter"
   arrive="a window with Bob Berg opens behind; M-n (Alt+n) switches windows"
   quit="press M-q (Alt+q, or Esc then q)"
 fi
@@ -119,9 +123,12 @@ cat <<BANNER
                        -d '{"from":"bob@example.test","to":"alice@example.test","text":"Hi Alice"}' \\
                        ${base_url}mock/v1/send-im
                    and $arrive.
+  Bob typing:      curl -X POST -d '{"from":"bob@example.test","to":"alice@example.test","typing":true}' \\
+                       ${base_url}mock/v1/typing
   Quit:            $quit.
 
-  $ui logs to $dir/$ui.log, the mock to $dir/mock.log.
+  The mock logs every request to $dir/mock.log; $ui's own
+  errors go to $dir/$ui.log (both removed on exit unless --keep).
 
 BANNER
 

@@ -21,6 +21,7 @@ typedef struct {
   UcwaClient        *client;
   UcwaDiscoveryFunc  callback;
   GPtrArray         *candidates; /* root URLs still to try */
+  GPtrArray         *tried;      /* and those tried, for the error */
   guint              redirects;
   GError            *first_error;
 } UcwaDiscovery;
@@ -38,6 +39,7 @@ discovery_clear (gpointer data)
   UcwaDiscovery *discovery = data;
 
   g_ptr_array_unref (discovery->candidates);
+  g_ptr_array_unref (discovery->tried);
   g_clear_error (&discovery->first_error);
 }
 
@@ -127,17 +129,22 @@ try_next (UcwaDiscovery *discovery)
   if (discovery->candidates->len == 0)
     {
       g_autoptr(GError) error = NULL;
+      g_autofree char *tried = NULL;
 
+      g_ptr_array_add (discovery->tried, NULL);
+      tried = g_strjoinv (", ", (char **) discovery->tried->pdata);
       error = g_error_new (UCWA_ERROR,
                            discovery->first_error ? discovery->first_error->code
                                                   : UCWA_ERROR_NETWORK,
-                           _("Could not find the Skype for Business server: %s"),
+                           _("Could not find the Skype for Business server at %s: %s"),
+                           tried,
                            discovery->first_error ? discovery->first_error->message
                                                   : _("no autodiscovery URL"));
       discovery_finish (discovery, NULL, error);
       return;
     }
   url = g_ptr_array_steal_index (discovery->candidates, 0);
+  g_ptr_array_add (discovery->tried, g_strdup (url));
   get_root (discovery, url);
 }
 
@@ -151,6 +158,7 @@ ucwa_discovery_run (UcwaClient        *client,
   discovery->client = client;
   discovery->callback = callback;
   discovery->candidates = g_ptr_array_new_with_free_func (g_free);
+  discovery->tried = g_ptr_array_new_with_free_func (g_free);
 
   domain = strchr (client->address, '@');
   if (client->discovery_url != NULL)
