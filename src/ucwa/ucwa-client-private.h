@@ -99,6 +99,10 @@ typedef void (*UcwaDiscoveryFunc) (UcwaClient   *client,
                                    const GError *error);
 void ucwa_discovery_run (UcwaClient        *client,
                          UcwaDiscoveryFunc  callback);
+/* The root URLs to try, in order: the configured one, or those derived from
+ * the address's domain; empty when there is neither. */
+GPtrArray *ucwa_discovery_candidates (const char *address,
+                                      const char *configured_url);
 
 /* ucwa-auth.c: from the user resource to a token and the applications URL. */
 typedef void (*UcwaAuthFunc) (UcwaClient   *client,

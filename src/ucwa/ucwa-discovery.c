@@ -148,29 +148,38 @@ try_next (UcwaDiscovery *discovery)
   get_root (discovery, url);
 }
 
+GPtrArray *
+ucwa_discovery_candidates (const char *address,
+                           const char *configured_url)
+{
+  GPtrArray *candidates = g_ptr_array_new_with_free_func (g_free);
+  const char *at = address ? strrchr (address, '@') : NULL;
+
+  if (configured_url != NULL && *configured_url != '\0')
+    g_ptr_array_add (candidates, g_strdup (configured_url));
+  else if (at != NULL && at[1] != '\0')
+    {
+      g_autofree char *domain = g_ascii_strdown (at + 1, -1);
+
+      /* RootURL.md: the internal name first, then the external one. */
+      g_ptr_array_add (candidates, g_strdup_printf ("https://lyncdiscoverinternal.%s/", domain));
+      g_ptr_array_add (candidates, g_strdup_printf ("https://lyncdiscover.%s/", domain));
+    }
+  return candidates;
+}
+
 void
 ucwa_discovery_run (UcwaClient        *client,
                     UcwaDiscoveryFunc  callback)
 {
   g_autoptr(UcwaDiscoveryRef) discovery = g_rc_box_new0 (UcwaDiscovery);
-  const char *domain;
 
   discovery->client = client;
   discovery->callback = callback;
-  discovery->candidates = g_ptr_array_new_with_free_func (g_free);
+  discovery->candidates = ucwa_discovery_candidates (client->address, client->discovery_url);
   discovery->tried = g_ptr_array_new_with_free_func (g_free);
 
-  domain = strchr (client->address, '@');
-  if (client->discovery_url != NULL)
-    g_ptr_array_add (discovery->candidates, g_strdup (client->discovery_url));
-  else if (domain != NULL && domain[1] != '\0')
-    {
-      g_ptr_array_add (discovery->candidates,
-                       g_strdup_printf ("https://lyncdiscoverinternal.%s/", domain + 1));
-      g_ptr_array_add (discovery->candidates,
-                       g_strdup_printf ("https://lyncdiscover.%s/", domain + 1));
-    }
-  else
+  if (discovery->candidates->len == 0)
     {
       g_autoptr(GError) error = g_error_new (UCWA_ERROR, UCWA_ERROR_INVALID_SETTINGS,
                                              _("The sign-in address %s has no domain"),
