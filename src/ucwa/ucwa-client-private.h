@@ -128,6 +128,9 @@ void           ucwa_messaging_set_typing (UcwaMessaging *messaging,
                                           gboolean       typing);
 void           ucwa_messaging_close (UcwaMessaging *messaging,
                                      const char    *peer);
+/* Empties every queue: an array of {peer, text} string pairs, in order
+ * per peer. */
+GPtrArray     *ucwa_messaging_take_queued (UcwaMessaging *messaging);
 extern const UcwaDispatchRow ucwa_messaging_rows[];
 
 /* ucwa-people.c: the contact list. */

@@ -19,6 +19,7 @@
 #define SIGN_IN_STEPS                5
 
 static void create_application (UcwaClient *client);
+static void stop_activity (UcwaClient *client);
 
 UcwaClient *
 ucwa_client_new (const UcwaClientConfig *config,
@@ -74,11 +75,8 @@ ucwa_client_unref (UcwaClient *client)
   if (!g_atomic_ref_count_dec (&client->ref_count))
     return;
 
-  g_clear_pointer (&client->events, ucwa_event_channel_free);
-  g_clear_pointer (&client->messaging, ucwa_messaging_free);
-  g_clear_pointer (&client->people, ucwa_people_free);
+  stop_activity (client);
   g_clear_pointer (&client->operations, ucwa_operations_free);
-  g_clear_handle_id (&client->keepalive_id, g_source_remove);
   g_clear_object (&client->cancellable);
   g_clear_object (&client->session);
   g_clear_pointer (&client->application, json_object_unref);
@@ -235,31 +233,51 @@ ucwa_client_post_json (UcwaClient       *client,
 
 /* ---- failure and shutdown -------------------------------------------- */
 
+/* Operations first: their callbacks may still look at the messaging
+ * state, which goes next. */
 static void
 stop_activity (UcwaClient *client)
 {
   g_clear_handle_id (&client->keepalive_id, g_source_remove);
   g_cancellable_cancel (client->cancellable);
+  ucwa_operations_cancel_all (client->operations);
   g_clear_pointer (&client->events, ucwa_event_channel_free);
   g_clear_pointer (&client->messaging, ucwa_messaging_free);
   g_clear_pointer (&client->people, ucwa_people_free);
-  ucwa_operations_cancel_all (client->operations);
 }
 
 void
 ucwa_client_fail (UcwaClient   *client,
                   const GError *error)
 {
-  UcwaListener listener = client->listener;
+  g_autoptr(GPtrArray) queued = NULL;
 
   if (!ucwa_client_is_live (client))
     return;
 
   g_debug ("client %s failed: %s", client->address, error->message);
+  ucwa_client_ref (client);
   client->state = UCWA_CLIENT_CLOSED;
+
+  /* Every text still on its way is reported before the disconnection,
+   * oldest first; a listener may shut the client down at any point. */
+  if (client->messaging != NULL)
+    queued = ucwa_messaging_take_queued (client->messaging);
+  g_clear_handle_id (&client->keepalive_id, g_source_remove);
+  g_cancellable_cancel (client->cancellable);
+  ucwa_operations_fail_all (client->operations, error);
+  for (guint i = 0; queued != NULL && i < queued->len && !client->shutting_down; i++)
+    {
+      char **pair = queued->pdata[i];
+
+      if (client->listener.im_failed != NULL)
+        client->listener.im_failed (client, pair[0], pair[1], error, client->listener_data);
+    }
   stop_activity (client);
-  if (listener.disconnected != NULL)
-    listener.disconnected (client, error, client->listener_data);
+
+  if (!client->shutting_down && client->listener.disconnected != NULL)
+    client->listener.disconnected (client, error, client->listener_data);
+  ucwa_client_unref (client);
 }
 
 typedef struct {

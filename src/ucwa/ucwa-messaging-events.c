@@ -13,12 +13,14 @@
 #include "ucwa-messaging-private.h"
 #include "ucwa-resource.h"
 
+/* NULL once the client stopped: a listener may end it in the middle of
+ * an answer, and the events after that one find no state to work on. */
 static UcwaMessaging *
 messaging_of (gpointer user_data)
 {
   UcwaClient *client = user_data;
 
-  return client->messaging;
+  return ucwa_client_is_live (client) ? client->messaging : NULL;
 }
 
 /* Turns server HTML into text; only for a server that sends HTML although
@@ -187,6 +189,13 @@ handle_incoming_invitation (UcwaMessaging   *messaging,
   if (conversation->state == CONVERSATION_IDLE)
     conversation->state = CONVERSATION_CONNECTING;
 
+  accept_data = g_new0 (gpointer, 2);
+  accept_data[0] = messaging->client;
+  accept_data[1] = g_strdup (peer);
+  ucwa_client_post_json (messaging->client, accept, NULL, on_accepted, accept_data,
+                         accept_data_free);
+
+  /* Last: the listener may end the client. */
   text = message_text (invitation);
   if (text != NULL)
     {
@@ -194,12 +203,6 @@ handle_incoming_invitation (UcwaMessaging   *messaging,
       conversation->incoming_first_text = g_strdup (text);
       deliver (messaging, conversation, text, 0);
     }
-
-  accept_data = g_new0 (gpointer, 2);
-  accept_data[0] = messaging->client;
-  accept_data[1] = g_strdup (peer);
-  ucwa_client_post_json (messaging->client, accept, NULL, on_accepted, accept_data,
-                         accept_data_free);
 }
 
 static void
@@ -213,6 +216,8 @@ on_invitation (const UcwaEvent *event,
   const char *direction = ucwa_resource_get_string (event->resource, "direction");
   UcwaConversation *conversation;
 
+  if (messaging == NULL)
+    return;
   conversation = ucwa_messaging_find_invitation (messaging, operation_id, href);
   if (conversation != NULL && event->resource != NULL)
     {
@@ -246,7 +251,7 @@ on_conversation (const UcwaEvent *event,
                  gpointer         user_data)
 {
   UcwaMessaging *messaging = messaging_of (user_data);
-  UcwaConversation *conversation = ucwa_messaging_find_href (messaging, event->link_href);
+  UcwaConversation *conversation = messaging ? ucwa_messaging_find_href (messaging, event->link_href) : NULL;
   const char *state = ucwa_resource_get_string (event->resource, "state");
 
   if (conversation == NULL)
@@ -260,7 +265,7 @@ on_messaging (const UcwaEvent *event,
               gpointer         user_data)
 {
   UcwaMessaging *messaging = messaging_of (user_data);
-  UcwaConversation *conversation = ucwa_messaging_find_href (messaging, event->sender_href);
+  UcwaConversation *conversation = messaging ? ucwa_messaging_find_href (messaging, event->sender_href) : NULL;
   JsonObject *resource = event->resource;
   const char *state = ucwa_resource_get_string (resource, "state");
 
@@ -283,8 +288,7 @@ on_messaging (const UcwaEvent *event,
     {
       conversation->state = CONVERSATION_CONNECTED;
       /* Our own invitation's text is settled by its completion first. */
-      if (conversation->invitation_operation == NULL)
-        ucwa_conversation_flush (messaging, conversation);
+      ucwa_conversation_send_next (messaging, conversation);
     }
 }
 
@@ -343,6 +347,8 @@ on_message (const UcwaEvent *event,
   UcwaConversation *conversation;
   g_autofree char *text = NULL;
 
+  if (messaging == NULL)
+    return;
   if (ucwa_operations_handle_event (client->operations, event->type, href, event->status,
                                     event->reason, event->resource))
     return;
@@ -380,14 +386,14 @@ on_typing (const UcwaEvent *event,
            gpointer         user_data)
 {
   UcwaMessaging *messaging = messaging_of (user_data);
-  UcwaConversation *conversation = ucwa_messaging_find_href (messaging, event->sender_href);
-  const UcwaListener *listener = ucwa_messaging_listener (messaging);
+  UcwaConversation *conversation = messaging ? ucwa_messaging_find_href (messaging, event->sender_href) : NULL;
+  UcwaClient *client = user_data;
 
-  if (conversation == NULL || listener->typing_changed == NULL)
+  if (conversation == NULL || client->listener.typing_changed == NULL)
     return;
-  listener->typing_changed (messaging->client, conversation->peer,
-                            g_strcmp0 (event->type, "added") == 0,
-                            messaging->client->listener_data);
+  client->listener.typing_changed (client, conversation->peer,
+                                   g_strcmp0 (event->type, "added") == 0,
+                                   client->listener_data);
 }
 
 static void
@@ -395,7 +401,7 @@ on_participant (const UcwaEvent *event,
                 gpointer         user_data)
 {
   UcwaMessaging *messaging = messaging_of (user_data);
-  UcwaConversation *conversation = ucwa_messaging_find_href (messaging, event->sender_href);
+  UcwaConversation *conversation = messaging ? ucwa_messaging_find_href (messaging, event->sender_href) : NULL;
 
   /* The title of a participant link is the peer's display name. */
   if (conversation != NULL && event->link_title != NULL && *event->link_title != '\0'

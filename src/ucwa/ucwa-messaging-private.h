@@ -53,10 +53,11 @@ void ucwa_messaging_replace_href (UcwaMessaging  *messaging,
 void ucwa_conversation_set_href (UcwaMessaging    *messaging,
                                  UcwaConversation *conversation,
                                  const char       *href);
-/* Sends the next queued text, if messaging is Connected and no other
- * sendMessage is in flight: one at a time keeps them in order. */
-void ucwa_conversation_flush    (UcwaMessaging    *messaging,
-                                 UcwaConversation *conversation);
+/* Sends on what is queued, one text at a time so that order holds: to
+ * sendMessage when Connected, in a new invitation when idle, nothing while
+ * an invitation or a sendMessage is in flight. */
+void ucwa_conversation_send_next (UcwaMessaging    *messaging,
+                                  UcwaConversation *conversation);
 /* The server forgot the conversation; queued texts start a new one. */
 void ucwa_conversation_end      (UcwaMessaging    *messaging,
                                  UcwaConversation *conversation);

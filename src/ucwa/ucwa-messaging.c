@@ -137,7 +137,7 @@ ucwa_messaging_replace_href (UcwaMessaging  *messaging,
  * queued are sent in a new one, so the user does not notice. */
 void
 ucwa_conversation_end (UcwaMessaging    *messaging,
-                  UcwaConversation *conversation)
+                       UcwaConversation *conversation)
 {
   gboolean was_active = conversation->state != CONVERSATION_IDLE;
 
@@ -149,31 +149,35 @@ ucwa_conversation_end (UcwaMessaging    *messaging,
   g_clear_pointer (&conversation->set_typing_href, g_free);
   g_clear_pointer (&conversation->stop_messaging_href, g_free);
   g_clear_pointer (&conversation->incoming_first_text, g_free);
-  g_clear_pointer (&conversation->posting_operation, g_free);
   g_clear_handle_id (&conversation->typing_id, g_source_remove);
   g_hash_table_remove_all (conversation->seen_messages);
   conversation->state = CONVERSATION_IDLE;
 
-  if (was_active && ucwa_messaging_listener (messaging)->conversation_ended != NULL)
-    ucwa_messaging_listener (messaging)->conversation_ended (messaging->client, conversation->peer,
-                                              messaging->client->listener_data);
+  /* A sendMessage or an invitation still in flight settles through its own
+   * callback, which sends on; otherwise a new conversation starts now. */
+  ucwa_conversation_send_next (messaging, conversation);
 
-  /* A pending invitation of ours settles through its own callback. */
-  if (conversation->invitation_operation == NULL && !g_queue_is_empty (&conversation->queue)
-      && ucwa_client_is_live (messaging->client))
-    start_invitation (messaging, conversation);
+  /* Last: the listener may end the client, and this conversation with it. */
+  if (was_active && ucwa_messaging_listener (messaging)->conversation_ended != NULL)
+    {
+      UcwaClient *client = messaging->client;
+      g_autofree char *peer = g_strdup (conversation->peer);
+
+      client->listener.conversation_ended (client, peer, client->listener_data);
+    }
 }
 
 /* ---- outgoing messages ------------------------------------------------ */
 
 /* One text on its way: a sendMessage, or the first message riding in an
- * invitation. */
+ * invitation.  It names its client, not the messaging state: the registry
+ * may settle it while the client stops and that state is gone. */
 typedef struct {
-  UcwaMessaging *messaging;
-  char          *peer;
-  char          *text;
-  char          *operation_id;
-  gboolean       requeued;  /* the conversation died: sent again elsewhere */
+  UcwaClient *client;
+  char       *peer;
+  char       *text;
+  char       *operation_id;
+  gboolean    requeued;  /* the conversation died: sent again elsewhere */
 } UcwaOutgoing;
 
 /* Shared by the registry entry and the POST: either may finish first. */
@@ -200,32 +204,32 @@ outgoing_new (UcwaMessaging *messaging,
 {
   UcwaOutgoing *outgoing = g_rc_box_new0 (UcwaOutgoing);
 
-  outgoing->messaging = messaging;
+  outgoing->client = messaging->client;
   outgoing->peer = g_strdup (peer);
   outgoing->text = g_strdup (text);
   return outgoing;
 }
 
+/* Outcomes are reported while the listener is attached, even when the
+ * client is failing: the user must hear about every text. */
 static void
-report_sent (UcwaMessaging *messaging,
-             const char    *peer,
-             const char    *text)
+report_sent (UcwaClient *client,
+             const char *peer,
+             const char *text)
 {
-  if (ucwa_messaging_listener (messaging)->im_sent != NULL)
-    ucwa_messaging_listener (messaging)->im_sent (messaging->client, peer, text,
-                                   messaging->client->listener_data);
+  if (!client->shutting_down && client->listener.im_sent != NULL)
+    client->listener.im_sent (client, peer, text, client->listener_data);
 }
 
 static void
-report_failed (UcwaMessaging *messaging,
-               const char    *peer,
-               const char    *text,
-               const GError  *error)
+report_failed (UcwaClient   *client,
+               const char   *peer,
+               const char   *text,
+               const GError *error)
 {
   g_debug ("message to %s not delivered: %s", peer, error->message);
-  if (ucwa_messaging_listener (messaging)->im_failed != NULL)
-    ucwa_messaging_listener (messaging)->im_failed (messaging->client, peer, text, error,
-                                     messaging->client->listener_data);
+  if (!client->shutting_down && client->listener.im_failed != NULL)
+    client->listener.im_failed (client, peer, text, error, client->listener_data);
 }
 
 static void
@@ -235,13 +239,25 @@ on_message_done (const char   *operation_id,
                  gpointer      user_data)
 {
   UcwaOutgoing *outgoing = user_data;
+  UcwaClient *client = outgoing->client;
+  UcwaConversation *conversation;
 
-  if (!ucwa_client_is_live (outgoing->messaging->client) || outgoing->requeued)
+  if (client->shutting_down || outgoing->requeued)
     return;
   if (error != NULL)
-    report_failed (outgoing->messaging, outgoing->peer, outgoing->text, error);
+    report_failed (client, outgoing->peer, outgoing->text, error);
   else
-    report_sent (outgoing->messaging, outgoing->peer, outgoing->text);
+    report_sent (client, outgoing->peer, outgoing->text);
+
+  /* Settled, if only by its timeout: the next text may go. */
+  conversation = client->messaging && !client->shutting_down
+                 ? ucwa_messaging_find_peer (client->messaging, outgoing->peer) : NULL;
+  if (conversation != NULL
+      && g_strcmp0 (conversation->posting_operation, operation_id) == 0)
+    {
+      g_clear_pointer (&conversation->posting_operation, g_free);
+      ucwa_conversation_send_next (client->messaging, conversation);
+    }
 }
 
 static void
@@ -250,8 +266,8 @@ on_message_posted (UcwaResponse *response,
                    gpointer      user_data)
 {
   UcwaOutgoing *outgoing = user_data;
-  UcwaMessaging *messaging = outgoing->messaging;
-  UcwaOperations *operations = messaging->client->operations;
+  UcwaMessaging *messaging = outgoing->client->messaging;
+  UcwaOperations *operations = outgoing->client->operations;
   UcwaConversation *current = ucwa_messaging_find_peer (messaging, outgoing->peer);
 
   /* One sendMessage at a time keeps the order: the next may go now. */
@@ -264,31 +280,29 @@ on_message_posted (UcwaResponse *response,
       g_autofree char *location = ucwa_response_get_location (response);
       ucwa_operations_post_succeeded (operations, outgoing->operation_id, location);
       if (current != NULL)
-        ucwa_conversation_flush (messaging, current);
+        ucwa_conversation_send_next (messaging, current);
       return;
     }
 
-  /* The conversation died under us (404, 409, 410): send the text again in
-   * a new conversation instead of failing it. */
-  if (response->status == SOUP_STATUS_NOT_FOUND || response->status == SOUP_STATUS_CONFLICT
-      || response->status == SOUP_STATUS_GONE)
+  /* The conversation died under us (404, 409, 410): send the text again,
+   * first in line, in a new conversation instead of failing it. */
+  if (current != NULL
+      && (response->status == SOUP_STATUS_NOT_FOUND || response->status == SOUP_STATUS_CONFLICT
+          || response->status == SOUP_STATUS_GONE))
     {
-      UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, outgoing->peer);
-
-      if (conversation != NULL)
-        {
-          g_debug ("conversation with %s is gone; sending in a new one", outgoing->peer);
-          outgoing->requeued = TRUE;
-          g_queue_push_tail (&conversation->queue, g_strdup (outgoing->text));
-          if (conversation->state == CONVERSATION_CONNECTED)
-            ucwa_conversation_end (messaging, conversation);
-          else if (conversation->state == CONVERSATION_IDLE)
-            start_invitation (messaging, conversation);
-        }
+      g_debug ("conversation with %s is gone; sending in a new one", outgoing->peer);
+      outgoing->requeued = TRUE;
+      g_queue_push_head (&current->queue, g_strdup (outgoing->text));
+      ucwa_operations_post_failed (operations, outgoing->operation_id, error);
+      if (current->state == CONVERSATION_CONNECTED)
+        ucwa_conversation_end (messaging, current);
+      else
+        ucwa_conversation_send_next (messaging, current);
+      return;
     }
   ucwa_operations_post_failed (operations, outgoing->operation_id, error);
-  if (current != NULL && !outgoing->requeued)
-    ucwa_conversation_flush (messaging, current);
+  if (current != NULL)
+    ucwa_conversation_send_next (messaging, current);
 }
 
 static void
@@ -315,19 +329,25 @@ send_message (UcwaMessaging    *messaging,
 }
 
 void
-ucwa_conversation_flush (UcwaMessaging    *messaging,
-             UcwaConversation *conversation)
+ucwa_conversation_send_next (UcwaMessaging    *messaging,
+                             UcwaConversation *conversation)
 {
-  char *text;
+  g_autofree char *text = NULL;
+
+  if (!ucwa_client_is_live (messaging->client)
+      || g_queue_is_empty (&conversation->queue)
+      || conversation->invitation_operation != NULL
+      || conversation->posting_operation != NULL)
+    return;
 
   if (conversation->state == CONVERSATION_CONNECTED
-      && conversation->send_message_href != NULL
-      && conversation->posting_operation == NULL
-      && (text = g_queue_pop_head (&conversation->queue)) != NULL)
+      && conversation->send_message_href != NULL)
     {
+      text = g_queue_pop_head (&conversation->queue);
       send_message (messaging, conversation, text);
-      g_free (text);
     }
+  else if (conversation->state == CONVERSATION_IDLE)
+    start_invitation (messaging, conversation);
 }
 
 /* ---- outgoing invitations ----------------------------------------------- */
@@ -339,31 +359,38 @@ on_invitation_done (const char   *operation_id,
                     gpointer      user_data)
 {
   UcwaOutgoing *invitation = user_data;
-  UcwaMessaging *messaging = invitation->messaging;
+  UcwaClient *client = invitation->client;
+  UcwaMessaging *messaging = client->messaging;
   UcwaConversation *conversation;
-  const char *first = invitation->text;
 
-  if (!ucwa_client_is_live (messaging->client))
+  if (client->shutting_down)
     return;
-  conversation = ucwa_messaging_find_peer (messaging, invitation->peer);
-  if (conversation == NULL
-      || g_strcmp0 (conversation->invitation_operation, operation_id) != 0)
-    return;
+  conversation = messaging ? ucwa_messaging_find_peer (messaging, invitation->peer) : NULL;
+  if (conversation != NULL
+      && g_strcmp0 (conversation->invitation_operation, operation_id) != 0)
+    conversation = NULL;
+  if (conversation != NULL)
+    g_clear_pointer (&conversation->invitation_operation, g_free);
 
-  g_clear_pointer (&conversation->invitation_operation, g_free);
   if (error == NULL)
     {
-      report_sent (messaging, conversation->peer, first);
-      ucwa_conversation_flush (messaging, conversation);
+      report_sent (client, invitation->peer, invitation->text);
+      if (conversation != NULL && !client->shutting_down)
+        ucwa_conversation_send_next (messaging, conversation);
       return;
     }
 
   /* Nothing reached the peer: tell the user about every text, in order. */
-  report_failed (messaging, conversation->peer, first, error);
+  report_failed (client, invitation->peer, invitation->text, error);
+  if (conversation == NULL || client->shutting_down)
+    return;
   while (!g_queue_is_empty (&conversation->queue))
     {
       g_autofree char *text = g_queue_pop_head (&conversation->queue);
-      report_failed (messaging, conversation->peer, text, error);
+
+      report_failed (client, invitation->peer, text, error);
+      if (client->shutting_down)
+        return;
     }
   ucwa_conversation_end (messaging, conversation);
 }
@@ -374,7 +401,7 @@ on_invitation_posted (UcwaResponse *response,
                       gpointer      user_data)
 {
   UcwaOutgoing *invitation = user_data;
-  UcwaOperations *operations = invitation->messaging->client->operations;
+  UcwaOperations *operations = invitation->client->operations;
 
   if (error != NULL)
     ucwa_operations_post_failed (operations, invitation->operation_id, error);
@@ -463,10 +490,7 @@ ucwa_messaging_send (UcwaMessaging *messaging,
   /* A sent message ends the typing, as it does in the UI. */
   g_clear_handle_id (&conversation->typing_id, g_source_remove);
   g_queue_push_tail (&conversation->queue, g_strdup (text));
-  if (conversation->state == CONVERSATION_IDLE)
-    start_invitation (messaging, conversation);
-  else if (conversation->invitation_operation == NULL)
-    ucwa_conversation_flush (messaging, conversation);
+  ucwa_conversation_send_next (messaging, conversation);
 }
 
 static void
@@ -526,6 +550,7 @@ ucwa_messaging_close (UcwaMessaging *messaging,
 
   /* Texts still on their way keep the conversation open. */
   if (conversation == NULL || conversation->invitation_operation != NULL
+      || conversation->posting_operation != NULL
       || !g_queue_is_empty (&conversation->queue))
     return;
 
@@ -538,6 +563,30 @@ ucwa_messaging_close (UcwaMessaging *messaging,
   if (conversation->conversation_href != NULL)
     g_hash_table_remove (messaging->by_href, conversation->conversation_href);
   g_hash_table_remove (messaging->by_peer, conversation->peer);
+}
+
+GPtrArray *
+ucwa_messaging_take_queued (UcwaMessaging *messaging)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GHashTableIter iter;
+  UcwaConversation *conversation;
+
+  g_hash_table_iter_init (&iter, messaging->by_peer);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conversation))
+    {
+      char *text;
+
+      while ((text = g_queue_pop_head (&conversation->queue)) != NULL)
+        {
+          char **pair = g_new0 (char *, 3);
+
+          pair[0] = g_strdup (conversation->peer);
+          pair[1] = text;
+          g_ptr_array_add (texts, pair);
+        }
+    }
+  return texts;
 }
 
 UcwaConversation *

@@ -23,6 +23,7 @@ typedef struct {
   gpointer           user_data;
   GDestroyNotify     destroy;
   guint              timeout_id;
+  guint64            serial;      /* registration order */
   UcwaOperations    *ops;
 } Entry;
 
@@ -36,6 +37,7 @@ struct _UcwaOperations {
   GHashTable *orphans;     /* href key -> Orphan: completions nobody claimed */
   guint       sweep_id;
   guint       busy;        /* nesting depth of code that runs callbacks */
+  guint64     next_serial;
   gboolean    freeing;
 };
 
@@ -338,6 +340,7 @@ ucwa_operations_register (UcwaOperations    *ops,
 
   entry = g_new0 (Entry, 1);
   entry->id = id;
+  entry->serial = ops->next_serial++;
   entry->hrefs = g_ptr_array_new_with_free_func (g_free);
   entry->callback = callback;
   entry->user_data = user_data;
@@ -567,25 +570,38 @@ ucwa_operations_handle_event (UcwaOperations *ops,
   return TRUE;
 }
 
-void
-ucwa_operations_cancel_all (UcwaOperations *ops)
+static gint
+by_serial (gconstpointer a,
+           gconstpointer b)
 {
-  g_autoptr(GError) error = NULL;
+  const Entry *x = *(Entry *const *) a;
+  const Entry *y = *(Entry *const *) b;
+
+  return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+void
+ucwa_operations_fail_all (UcwaOperations *ops,
+                          const GError   *error)
+{
   g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
   GHashTableIter iter;
-  gpointer key;
+  gpointer value;
 
   g_return_if_fail (ops != NULL);
+  g_return_if_fail (error != NULL);
 
-  error = g_error_new_literal (UCWA_ERROR, UCWA_ERROR_CANCELLED,
-                               _("The operation was cancelled"));
-
-  /* What is pending now; an operation a callback registers meanwhile was
-   * started after the cancel and stays. */
-  ids = g_ptr_array_new_with_free_func (g_free);
+  /* What is pending now, oldest first, so a front end hears about texts in
+   * the order they were typed; an operation a callback registers meanwhile
+   * was started after this and stays. */
   g_hash_table_iter_init (&iter, ops->by_id);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (ids, g_strdup (key));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (entries, value);
+  g_ptr_array_sort (entries, by_serial);
+  ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < entries->len; i++)
+    g_ptr_array_add (ids, g_strdup (((Entry *) entries->pdata[i])->id));
 
   enter (ops);
   for (guint i = 0; i < ids->len; i++)
@@ -596,6 +612,18 @@ ucwa_operations_cancel_all (UcwaOperations *ops)
         finish (ops, entry, NULL, error);
     }
   leave (ops);
+}
+
+void
+ucwa_operations_cancel_all (UcwaOperations *ops)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (ops != NULL);
+
+  error = g_error_new_literal (UCWA_ERROR, UCWA_ERROR_CANCELLED,
+                               _("The operation was cancelled"));
+  ucwa_operations_fail_all (ops, error);
 }
 
 guint

@@ -96,6 +96,10 @@ gboolean ucwa_operations_handle_event (UcwaOperations *ops,
 
 /* Fails every pending entry with UCWA_ERROR_CANCELLED. */
 void  ucwa_operations_cancel_all (UcwaOperations *ops);
+/* Fails every pending entry with @error, in the order they were
+ * registered. */
+void  ucwa_operations_fail_all   (UcwaOperations *ops,
+                                  const GError   *error);
 
 guint ucwa_operations_pending_count (UcwaOperations *ops);
 

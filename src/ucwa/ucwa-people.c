@@ -137,7 +137,11 @@ on_contact_presence (const UcwaEvent *event,
 {
   UcwaClient *client = user_data;
   g_autofree char *url = ucwa_client_resolve (client, event->link_href);
-  const char *address = url ? g_hash_table_lookup (client->people->presence_hrefs, url) : NULL;
+  const char *address = NULL;
+
+  if (!ucwa_client_is_live (client) || url == NULL)
+    return;
+  address = g_hash_table_lookup (client->people->presence_hrefs, url);
 
   /* contactPresence events are link-only: read the new state. */
   if (address != NULL)

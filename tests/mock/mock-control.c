@@ -122,9 +122,11 @@ handle_fail_next (MockServer *server, SoupServerMessage *msg, JsonObject *body)
     mode = MOCK_FAIL_EVENT;
   else if (g_strcmp0 (mode_name, "http") == 0)
     mode = MOCK_FAIL_HTTP;
+  else if (g_strcmp0 (mode_name, "gone") == 0)
+    mode = MOCK_FAIL_GONE;
   else
     {
-      respond_bad_request (msg, "`mode` must be \"event\" or \"http\".");
+      respond_bad_request (msg, "`mode` must be \"event\", \"http\" or \"gone\".");
       return;
     }
   if (g_strcmp0 (operation, "sendMessage") == 0)

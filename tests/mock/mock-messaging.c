@@ -433,6 +433,15 @@ handle_send_message (MockView *view, SoupServerMessage *msg)
                           "ServiceFailure", "Injected failure of sendMessage.");
       return;
     }
+  if (fail == MOCK_FAIL_GONE)
+    {
+      /* As a server that ended the conversation a moment ago: the POST
+       * finds nothing, and the teardown events follow. */
+      mock_respond_error (msg, SOUP_STATUS_NOT_FOUND, "NotFound", "ResourceNotFound",
+                          "The conversation no longer exists.");
+      mock_session_end (view->session);
+      return;
+    }
   g_autofree char *location = NULL;
   if (fail == MOCK_FAIL_EVENT)
     mock_view_push_message (view, view, text, operation_id,

@@ -36,6 +36,7 @@ typedef enum {
   MOCK_FAIL_NONE,
   MOCK_FAIL_EVENT,
   MOCK_FAIL_HTTP,
+  MOCK_FAIL_GONE,   /* the server forgot the conversation: 404, then teardown */
 } MockFailMode;
 
 typedef struct {

@@ -1,0 +1,195 @@
+/* test-core-lifecycle.c: the core while it stops, fails or loses a
+ * conversation, against the real mock server.
+ *
+ * What must hold: no callback after shutdown; every text the user typed is
+ * reported delivered or failed, in order, even when the client fails; a
+ * listener may end the client from any callback; and a conversation the
+ * server forgot is replaced without losing or reordering a text.
+ */
+#include <string.h>
+
+#include "recorder.h"
+#include "test-wait.h"
+#include "ucwa-client-private.h"
+
+#define ECHO "echo@example.test"
+
+static gboolean
+alice_has_no_application (gconstpointer mock)
+{
+  return mock_server_count_applications ((MockServer *) mock, "alice@example.test") == 0;
+}
+
+static void
+test_shutdown_with_texts_pending (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  Recorder *alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  /* An invitation in flight and a text queued behind it... */
+  ucwa_client_send_im (alice->client, ECHO, "pending");
+  ucwa_client_send_im (alice->client, ECHO, "queued");
+  /* ...and the user signs out: nothing may call back into the freed
+   * recorder (valgrind sees it if something does). */
+  recorder_free (alice);
+  g_assert_true (test_wait_until (alice_has_no_application, mock, WAIT_MS));
+  test_run_for (300);
+}
+
+/* Makes the client fail as a lost connection would, with @texts typed
+ * just before. */
+static void
+fail_with_texts (Recorder          *alice,
+                 const char *const *texts)
+{
+  g_autoptr(GError) lost = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK, "connection lost");
+  gint last = -1;
+
+  for (guint i = 0; texts[i] != NULL; i++)
+    ucwa_client_send_im (alice->client, ECHO, texts[i]);
+  ucwa_client_fail (alice->client, lost);
+
+  /* At once, in the order typed, and before the disconnection. */
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      gint at = index_of (alice, "failed", ECHO, texts[i]);
+
+      g_assert_cmpint (at, >, last);
+      last = at;
+    }
+  g_assert_cmpint (index_of (alice, "disconnected", "", "connection lost"), >, last);
+  g_assert_cmpint (index_of (alice, "disconnected", "", "connection lost"), ==,
+                   (gint) alice->log->len - 1);
+}
+
+static void
+test_failure_reports_every_text (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  const char *in_invitation[] = { "in the invitation", "queued", NULL };
+  const char *in_messaging[] = { "in flight", "queued too", NULL };
+
+  {
+    /* Before the conversation exists: the invitation and the queue. */
+    g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+    fail_with_texts (alice, in_invitation);
+  }
+  {
+    /* Connected: one sendMessage in flight, one waiting for it. */
+    g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+    ucwa_client_send_im (alice->client, ECHO, "warm up");
+    expect (alice, "received", ECHO, "echo: warm up");
+    fail_with_texts (alice, in_messaging);
+    test_run_for (300);
+    g_assert_cmpuint (count_lines (alice, "sent|" ECHO "|in flight"), ==, 0);
+  }
+}
+
+/* A front end that signs out as soon as an IM arrives. */
+static void
+on_im_then_sign_out (UcwaClient *client, const char *peer, const char *name,
+                     const char *text, gint64 timestamp, gpointer user_data)
+{
+  Recorder *recorder = user_data;
+
+  record (recorder, "received", peer, text);
+  ucwa_client_shutdown (g_steal_pointer (&recorder->client));
+}
+
+static void
+test_listener_signs_out_mid_answer (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  static UcwaListener listener;
+
+  listener = recorder_listener;
+  listener.im_received = on_im_then_sign_out;
+  alice->client->listener = listener;
+
+  /* The invitation's message comes in the same answer as the rest of the
+   * conversation's events, which must find the client gone, not crash. */
+  g_assert_cmpuint (mock_server_post (mock, "/mock/v1/send-im",
+                                      "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\","
+                                      "\"text\":\"bye\"}"), ==, 200);
+  expect (alice, "received", "bob@example.test", "bye");
+  g_assert_null (alice->client);
+  g_assert_true (test_wait_until (alice_has_no_application, mock, WAIT_MS));
+}
+
+static void
+test_conversation_gone_under_a_send (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  const char *texts[] = { "two", "three", "four" };
+  gint last = -1;
+
+  ucwa_client_send_im (alice->client, ECHO, "one");
+  expect (alice, "received", ECHO, "echo: one");
+
+  /* The server forgot the conversation: "two" gets a 404, and it and the
+   * texts behind it go out in a new conversation, in order. */
+  g_assert_cmpuint (mock_server_post (mock, "/mock/v1/fail-next",
+                                      "{\"operation\":\"sendMessage\",\"mode\":\"gone\"}"), ==, 200);
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    ucwa_client_send_im (alice->client, ECHO, texts[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *reply = g_strconcat ("echo: ", texts[i], NULL);
+      gint at;
+
+      expect (alice, "received", ECHO, reply);
+      expect (alice, "sent", ECHO, texts[i]);
+      at = index_of (alice, "received", ECHO, reply);
+      g_assert_cmpint (at, >, last);
+      last = at;
+      g_assert_cmpuint (count_lines (alice, reply), <=, 1);
+    }
+  g_assert_cmpint (index_of (alice, "failed", ECHO, "two"), ==, -1);
+  g_assert_cmpuint (mock_server_count_requests (mock, "POST", "*/messagingInvitations"), ==, 2);
+}
+
+static gboolean
+messaging_stopped (gconstpointer mock)
+{
+  return mock_server_count_requests ((MockServer *) mock, "POST", "*/messaging/terminate") == 1;
+}
+
+static void
+test_user_closes_conversation (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  ucwa_client_send_im (alice->client, ECHO, "hello");
+  expect (alice, "received", ECHO, "echo: hello");
+  expect (alice, "sent", ECHO, "hello");
+
+  /* Closing the window ends the conversation on the server... */
+  ucwa_client_close_conversation (alice->client, ECHO);
+  g_assert_true (test_wait_until (messaging_stopped, mock, WAIT_MS));
+
+  /* ...and the next text starts a new one. */
+  ucwa_client_send_im (alice->client, ECHO, "again");
+  expect (alice, "received", ECHO, "echo: again");
+  g_assert_cmpuint (mock_server_count_requests (mock, "POST", "*/messagingInvitations"), ==, 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (int i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--events-before-201") == 0)
+      events_before_201 = TRUE;
+
+  g_test_add_func ("/lifecycle/shutdown-with-texts-pending", test_shutdown_with_texts_pending);
+  g_test_add_func ("/lifecycle/failure-reports-every-text", test_failure_reports_every_text);
+  g_test_add_func ("/lifecycle/listener-signs-out-mid-answer", test_listener_signs_out_mid_answer);
+  g_test_add_func ("/lifecycle/conversation-gone-under-a-send", test_conversation_gone_under_a_send);
+  g_test_add_func ("/lifecycle/user-closes-conversation", test_user_closes_conversation);
+  return g_test_run ();
+}
