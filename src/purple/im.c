@@ -45,8 +45,9 @@ ucwa_purple_send_typing (PurpleConnection *gc, const char *who,
 
   if (client != NULL && who != NULL)
     ucwa_client_set_typing (client, who, state == PURPLE_TYPING);
-  /* The core repeats the notification itself while typing goes on. */
-  return 0;
+  /* purple sends PURPLE_TYPING again after this many seconds of typing,
+   * which keeps the server's typing timer running. */
+  return state == PURPLE_TYPING ? UCWA_TYPING_REPEAT_S : 0;
 }
 
 void

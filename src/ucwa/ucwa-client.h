@@ -100,8 +100,13 @@ void ucwa_client_send_im (UcwaClient *client,
                           const char *peer,
                           const char *text);
 
-/* Tells @peer we are typing (repeated while @typing stays TRUE) or stopped.
- * Does nothing without a connected conversation with @peer. */
+/* setIsTyping arms a short server timer (its length is unstated): while
+ * the user goes on typing, tell the core again this often. */
+#define UCWA_TYPING_REPEAT_S 4
+
+/* Tells @peer we are typing now; FALSE sends nothing (UCWA has no "stopped
+ * typing": the server's timer runs out).  Does nothing without a connected
+ * conversation with @peer. */
 void ucwa_client_set_typing (UcwaClient *client,
                              const char *peer,
                              gboolean    typing);

@@ -29,7 +29,6 @@ typedef struct {
   char              *incoming_first_text; /* theirs, to drop a repeat of it */
   GQueue             queue;               /* texts waiting to be sent */
   char              *posting_operation;   /* the one sendMessage in flight */
-  guint              typing_id;           /* repeats setIsTyping while typing */
   GHashTable        *seen_messages;       /* incoming message hrefs shown */
 } UcwaConversation;
 

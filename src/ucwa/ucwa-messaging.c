@@ -21,14 +21,9 @@
 
 static void start_invitation (UcwaMessaging *messaging, UcwaConversation *conversation);
 
-/* setIsTyping arms a short server timer (its length is unstated), so it
- * is repeated while the user goes on typing. */
-#define TYPING_REPEAT_S 4
-
 static void
 conversation_free (UcwaConversation *conversation)
 {
-  g_clear_handle_id (&conversation->typing_id, g_source_remove);
   g_free (conversation->peer);
   g_free (conversation->peer_name);
   g_free (conversation->conversation_href);
@@ -149,7 +144,6 @@ ucwa_conversation_end (UcwaMessaging    *messaging,
   g_clear_pointer (&conversation->set_typing_href, g_free);
   g_clear_pointer (&conversation->stop_messaging_href, g_free);
   g_clear_pointer (&conversation->incoming_first_text, g_free);
-  g_clear_handle_id (&conversation->typing_id, g_source_remove);
   g_hash_table_remove_all (conversation->seen_messages);
   conversation->state = CONVERSATION_IDLE;
 
@@ -487,8 +481,6 @@ ucwa_messaging_send (UcwaMessaging *messaging,
 {
   UcwaConversation *conversation = ucwa_messaging_get_peer (messaging, peer);
 
-  /* A sent message ends the typing, as it does in the UI. */
-  g_clear_handle_id (&conversation->typing_id, g_source_remove);
   g_queue_push_tail (&conversation->queue, g_strdup (text));
   ucwa_conversation_send_next (messaging, conversation);
 }
@@ -504,21 +496,6 @@ on_posted_quietly (UcwaResponse *response,
     g_debug ("%s failed: %s", what, error->message);
 }
 
-static gboolean
-on_typing_repeat (gpointer data)
-{
-  UcwaConversation *conversation = data;
-
-  if (conversation->set_typing_href == NULL)
-    {
-      conversation->typing_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  ucwa_client_post_json (conversation->messaging->client, conversation->set_typing_href,
-                         NULL, on_posted_quietly, (gpointer) "setIsTyping", NULL);
-  return G_SOURCE_CONTINUE;
-}
-
 void
 ucwa_messaging_set_typing (UcwaMessaging *messaging,
                            const char    *peer,
@@ -526,20 +503,12 @@ ucwa_messaging_set_typing (UcwaMessaging *messaging,
 {
   UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, peer);
 
-  if (conversation == NULL)
+  /* UCWA has no "stopped typing": the server's short timer runs out when
+   * the notifications stop. */
+  if (!typing || conversation == NULL || conversation->set_typing_href == NULL)
     return;
-  /* UCWA has no "stopped typing": we stop repeating and the server's timer
-   * runs out. */
-  if (!typing)
-    {
-      g_clear_handle_id (&conversation->typing_id, g_source_remove);
-      return;
-    }
-  if (conversation->typing_id != 0 || conversation->set_typing_href == NULL)
-    return;
-  on_typing_repeat (conversation);
-  conversation->typing_id = g_timeout_add_seconds (TYPING_REPEAT_S, on_typing_repeat,
-                                                   conversation);
+  ucwa_client_post_json (messaging->client, conversation->set_typing_href, NULL,
+                         on_posted_quietly, (gpointer) "setIsTyping", NULL);
 }
 
 void
