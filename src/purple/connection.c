@@ -33,6 +33,8 @@ ucwa_purple_connection_error_from_gerror (const GError *error)
       return PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED;
     case UCWA_ERROR_INVALID_SETTINGS:
       return PURPLE_CONNECTION_ERROR_INVALID_SETTINGS;
+    case UCWA_ERROR_CERTIFICATE:
+      return PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR;
     case UCWA_ERROR_SESSION_ENDED:
     case UCWA_ERROR_CANCELLED:
     default:

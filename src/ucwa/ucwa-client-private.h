@@ -31,6 +31,7 @@ struct _UcwaClient {
   char             *endpoint_id;
   guint             operation_timeout_ms;
   guint             keepalive_interval_ms;
+  guint             request_timeout_s;
 
   UcwaListener      listener;
   gpointer          listener_data;
@@ -72,6 +73,18 @@ void ucwa_client_call (UcwaClient       *client,
                        UcwaResponseFunc  callback,
                        gpointer          user_data,
                        GDestroyNotify    destroy);
+
+/* ucwa_client_call() with its own timeout instead of the configured one
+ * (0: none); a request that times out fails with UCWA_ERROR_NETWORK. */
+void ucwa_client_call_full (UcwaClient       *client,
+                            const char       *method,
+                            const char       *href,
+                            const char       *content_type,
+                            GBytes           *body,
+                            guint             timeout_s,
+                            UcwaResponseFunc  callback,
+                            gpointer          user_data,
+                            GDestroyNotify    destroy);
 
 /* ucwa_client_call() for a POST with a JSON body (may be NULL: no body). */
 void ucwa_client_post_json (UcwaClient       *client,

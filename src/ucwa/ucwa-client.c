@@ -17,6 +17,7 @@
 #define TOMBSTONE_MS                 (2 * 60 * 1000)
 #define SHUTDOWN_DELETE_TIMEOUT_S    5
 #define SIGN_IN_STEPS                5
+#define DEFAULT_REQUEST_TIMEOUT_S    30
 
 static void create_application (UcwaClient *client);
 static void stop_activity (UcwaClient *client);
@@ -48,14 +49,20 @@ ucwa_client_new (const UcwaClientConfig *config,
   client->keepalive_interval_ms = config->keepalive_interval_ms
                                     ? config->keepalive_interval_ms
                                     : DEFAULT_KEEPALIVE_MS;
+  client->request_timeout_s = config->request_timeout_s
+                                ? config->request_timeout_s
+                                : DEFAULT_REQUEST_TIMEOUT_S;
   if (listener != NULL)
     client->listener = *listener;
   client->listener_data = user_data;
 
-  /* No session-wide timeout: the P-GET is parked for minutes on purpose;
-   * the event channel watches its own request instead. */
+  /* No session-wide timeout: the P-GET is parked for minutes on purpose,
+   * so every request has its own.  The parked P-GET holds a connection,
+   * and the others (a held 201, typing, keep-alive) must not queue behind
+   * it: libsoup's default is two connections per host. */
   client->session = soup_session_new_with_options ("user-agent", client->user_agent,
                                                    "timeout", 0,
+                                                   "max-conns-per-host", 8,
                                                    NULL);
   client->cancellable = g_cancellable_new ();
   client->operations = ucwa_operations_new (client->operation_timeout_ms, TOMBSTONE_MS);
@@ -137,7 +144,13 @@ typedef struct {
   UcwaResponseFunc  callback;
   gpointer          user_data;
   GDestroyNotify    destroy;
-  GError           *error;  /* a request that could not be built */
+  GError           *error;        /* a request that could not be built */
+  GCancellable     *cancellable;  /* this request's own, child of the client's */
+  GCancellable     *parent;
+  gulong            parent_handler;
+  guint             timeout_s;
+  guint             timeout_id;
+  gboolean          timed_out;
 } UcwaCall;
 
 static void
@@ -146,6 +159,11 @@ ucwa_call_free (UcwaCall *call)
   if (call->destroy != NULL)
     call->destroy (call->user_data);
   g_clear_error (&call->error);
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  if (call->parent != NULL)
+    g_cancellable_disconnect (call->parent, call->parent_handler);
+  g_clear_object (&call->parent);
+  g_clear_object (&call->cancellable);
   ucwa_client_unref (call->client);
   g_free (call);
 }
@@ -156,7 +174,13 @@ on_call_done (UcwaResponse *response,
               gpointer      user_data)
 {
   UcwaCall *call = user_data;
+  g_autoptr(GError) timeout = NULL;
 
+  /* Our own timer cancelled it: a network failure, not a shutdown. */
+  if (call->timed_out)
+    error = timeout = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK,
+                                   _("The server did not answer within %u seconds"),
+                                   call->timeout_s);
   if (ucwa_client_is_live (call->client)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     call->callback (response, error, call->user_data);
@@ -173,15 +197,34 @@ report_build_error (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_call_timeout (gpointer user_data)
+{
+  UcwaCall *call = user_data;
+
+  call->timeout_id = 0;
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_child (GCancellable *parent,
+              GCancellable *child)
+{
+  g_cancellable_cancel (child);
+}
+
 void
-ucwa_client_call (UcwaClient       *client,
-                  const char       *method,
-                  const char       *href,
-                  const char       *content_type,
-                  GBytes           *body,
-                  UcwaResponseFunc  callback,
-                  gpointer          user_data,
-                  GDestroyNotify    destroy)
+ucwa_client_call_full (UcwaClient       *client,
+                       const char       *method,
+                       const char       *href,
+                       const char       *content_type,
+                       GBytes           *body,
+                       guint             timeout_s,
+                       UcwaResponseFunc  callback,
+                       gpointer          user_data,
+                       GDestroyNotify    destroy)
 {
   g_autofree char *url = ucwa_client_resolve (client, href);
   g_autoptr(SoupMessage) message = NULL;
@@ -204,7 +247,30 @@ ucwa_client_call (UcwaClient       *client,
   else if (g_strcmp0 (method, "POST") == 0)
     soup_message_headers_set_content_length (soup_message_get_request_headers (message), 0);
 
-  ucwa_request_send (client->session, message, client->cancellable, on_call_done, call);
+  /* Each request can end on its own (its timeout) or with all the others
+   * (the client's cancellable, at shutdown). */
+  call->cancellable = g_cancellable_new ();
+  call->parent = g_object_ref (client->cancellable);
+  call->parent_handler = g_cancellable_connect (call->parent, G_CALLBACK (cancel_child),
+                                                call->cancellable, NULL);
+  call->timeout_s = timeout_s;
+  if (timeout_s > 0)
+    call->timeout_id = g_timeout_add_seconds (timeout_s, on_call_timeout, call);
+  ucwa_request_send (client->session, message, call->cancellable, on_call_done, call);
+}
+
+void
+ucwa_client_call (UcwaClient       *client,
+                  const char       *method,
+                  const char       *href,
+                  const char       *content_type,
+                  GBytes           *body,
+                  UcwaResponseFunc  callback,
+                  gpointer          user_data,
+                  GDestroyNotify    destroy)
+{
+  ucwa_client_call_full (client, method, href, content_type, body, client->request_timeout_s,
+                         callback, user_data, destroy);
 }
 
 void
@@ -548,8 +614,13 @@ on_application_created (UcwaResponse *response,
     {
       g_autoptr(GError) failed = NULL;
 
+      /* 403: this user may not use UCWA; 410: too many applications or
+       * this client refused.  Neither gets better by trying again. */
       if (error != NULL)
-        failed = g_error_new (UCWA_ERROR, error->code,
+        failed = g_error_new (UCWA_ERROR,
+                              response->status == SOUP_STATUS_FORBIDDEN
+                              || response->status == SOUP_STATUS_GONE
+                                ? UCWA_ERROR_SESSION_ENDED : error->code,
                               _("Could not create the application: %s"),
                               error->message);
       else

@@ -36,6 +36,7 @@ typedef struct {
   const char *endpoint_id;   /* a GUID stable per device; NULL: random */
   guint operation_timeout_ms;   /* 0: 60 s */
   guint keepalive_interval_ms;  /* reportMyActivity period; 0: 3 min */
+  guint request_timeout_s;      /* any request but the P-GET; 0: 30 s */
 } UcwaClientConfig;
 
 /* Every callback may be NULL.  Strings are only valid during the call. */

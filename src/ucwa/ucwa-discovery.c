@@ -131,11 +131,16 @@ try_next (UcwaDiscovery *discovery)
       g_autoptr(GError) error = NULL;
       g_autofree char *tried = NULL;
 
+      int code = discovery->first_error ? discovery->first_error->code : UCWA_ERROR_NETWORK;
+
+      /* A URL the user set that answers, but not as a UCWA root, is a
+       * setting to fix: trying again will not help. */
+      if (discovery->client->discovery_url != NULL
+          && (code == UCWA_ERROR_SERVER || code == UCWA_ERROR_PROTOCOL))
+        code = UCWA_ERROR_INVALID_SETTINGS;
       g_ptr_array_add (discovery->tried, NULL);
       tried = g_strjoinv (", ", (char **) discovery->tried->pdata);
-      error = g_error_new (UCWA_ERROR,
-                           discovery->first_error ? discovery->first_error->code
-                                                  : UCWA_ERROR_NETWORK,
+      error = g_error_new (UCWA_ERROR, code,
                            _("Could not find the Skype for Business server at %s: %s"),
                            tried,
                            discovery->first_error ? discovery->first_error->message

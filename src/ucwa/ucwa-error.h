@@ -22,6 +22,7 @@ typedef enum {
   UCWA_ERROR_TIMEOUT,          /* an operation did not complete in time */
   UCWA_ERROR_CANCELLED,        /* sign-out while the operation was pending */
   UCWA_ERROR_SESSION_ENDED,    /* the server ended our application for good */
+  UCWA_ERROR_CERTIFICATE,      /* the server's TLS certificate was refused */
 } UcwaErrorCode;
 
 G_END_DECLS

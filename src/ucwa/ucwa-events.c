@@ -16,24 +16,18 @@
 #include "ucwa-resource.h"
 
 /* The server releases an empty answer after 180 s by default; a P-GET that
- * stays silent much longer than that sits on a dead connection. */
-#define WATCHDOG_S         (180 + 60)
+ * stays silent much longer than that sits on a dead connection, and its
+ * own timeout ends it. */
+#define PGET_TIMEOUT_S     (180 + 60)
 #define MAX_BACKOFF_S      30
 #define MAX_FAILURES       6
 
 struct _UcwaEventChannel {
   UcwaClient *client;
   char       *href;        /* what the next P-GET asks for */
-  guint       generation;  /* answers of older P-GETs are stale */
   guint       failures;    /* consecutive, for the back-off */
   guint       retry_id;
-  guint       watchdog_id;
 };
-
-typedef struct {
-  UcwaEventChannel *channel;
-  guint             generation;
-} UcwaPoll;
 
 static void poll_now (UcwaEventChannel *channel);
 
@@ -52,7 +46,6 @@ void
 ucwa_event_channel_free (UcwaEventChannel *channel)
 {
   g_clear_handle_id (&channel->retry_id, g_source_remove);
-  g_clear_handle_id (&channel->watchdog_id, g_source_remove);
   g_free (channel->href);
   g_free (channel);
 }
@@ -75,8 +68,6 @@ retry_later (UcwaEventChannel *channel,
 {
   guint delay;
 
-  g_clear_handle_id (&channel->watchdog_id, g_source_remove);
-  channel->generation++;
   channel->failures++;
   if (channel->failures > MAX_FAILURES)
     {
@@ -89,18 +80,6 @@ retry_later (UcwaEventChannel *channel,
   delay = MIN (1u << (channel->failures - 1), MAX_BACKOFF_S);
   g_debug ("event channel: %s; retrying in %u s", error->message, delay);
   channel->retry_id = g_timeout_add_seconds (delay, on_retry, channel);
-}
-
-static gboolean
-on_watchdog (gpointer user_data)
-{
-  UcwaEventChannel *channel = user_data;
-  g_autoptr(GError) error = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK,
-                                         _("The event channel stopped answering"));
-
-  channel->watchdog_id = 0;
-  retry_later (channel, error);
-  return G_SOURCE_REMOVE;
 }
 
 /* Picks the href of the next P-GET from an answer's links. */
@@ -127,15 +106,10 @@ on_answer (UcwaResponse *response,
            const GError *error,
            gpointer      user_data)
 {
-  UcwaPoll *poll = user_data;
-  UcwaEventChannel *channel = poll->channel;
+  UcwaEventChannel *channel = user_data;
   JsonObject *answer;
   const char *next;
 
-  if (poll->generation != channel->generation)
-    return; /* a P-GET we already gave up on */
-
-  g_clear_handle_id (&channel->watchdog_id, g_source_remove);
   if (error != NULL)
     {
       if (g_strcmp0 (response->subcode, "ApplicationNotFound") == 0
@@ -174,19 +148,14 @@ on_answer (UcwaResponse *response,
 static void
 poll_now (UcwaEventChannel *channel)
 {
-  UcwaPoll *poll = g_new0 (UcwaPoll, 1);
-
-  poll->channel = channel;
-  poll->generation = ++channel->generation;
-  channel->watchdog_id = g_timeout_add_seconds (WATCHDOG_S, on_watchdog, channel);
-  ucwa_client_call (channel->client, "GET", channel->href, NULL, NULL, on_answer,
-                    poll, g_free);
+  ucwa_client_call_full (channel->client, "GET", channel->href, NULL, NULL, PGET_TIMEOUT_S,
+                         on_answer, channel, NULL);
 }
 
 void
 ucwa_event_channel_start (UcwaEventChannel *channel)
 {
-  g_return_if_fail (channel->watchdog_id == 0 && channel->retry_id == 0);
+  g_return_if_fail (channel->retry_id == 0);
 
   poll_now (channel);
 }

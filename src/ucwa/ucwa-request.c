@@ -66,6 +66,9 @@ ucwa_request_new (const char  *method,
       return NULL;
     }
 
+  /* Redirects are not followed: one could lead from https to plain http,
+   * or send the password form to another host. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (token != NULL)
@@ -74,31 +77,6 @@ ucwa_request_new (const char  *method,
       soup_message_headers_replace (headers, "Authorization", value);
     }
   return message;
-}
-
-void
-ucwa_request_set_json_body (SoupMessage *message,
-                            JsonNode    *body)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(GBytes) bytes = NULL;
-  gsize length;
-  char *text;
-
-  json_generator_set_root (generator, body);
-  text = json_generator_to_data (generator, &length);
-  bytes = g_bytes_new_take (text, length);
-  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
-}
-
-void
-ucwa_request_set_text_body (SoupMessage *message,
-                            const char  *content_type,
-                            const char  *text)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
-
-  soup_message_set_request_body_from_bytes (message, content_type, bytes);
 }
 
 typedef struct {
@@ -158,7 +136,15 @@ on_send_and_read (GObject      *source,
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (body == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (error->domain == G_TLS_ERROR)
+        {
+          GError *certificate = g_error_new (UCWA_ERROR, UCWA_ERROR_CERTIFICATE,
+                                             _("The server's certificate was refused: %s"),
+                                             error->message);
+          g_clear_error (&error);
+          error = certificate;
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           GError *network = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK,
                                          _("Could not reach the server: %s"),

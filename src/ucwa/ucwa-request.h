@@ -35,12 +35,6 @@ SoupMessage *ucwa_request_new (const char  *method,
                                const char  *token,
                                GError     **error);
 
-void ucwa_request_set_json_body (SoupMessage *message,
-                                 JsonNode    *body);
-void ucwa_request_set_text_body (SoupMessage *message,
-                                 const char  *content_type,
-                                 const char  *text);
-
 void ucwa_request_send (SoupSession      *session,
                         SoupMessage      *message,
                         GCancellable     *cancellable,

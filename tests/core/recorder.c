@@ -102,7 +102,8 @@ Recorder *
 recorder_new_full (const char *address,
                    const char *password,
                    const char *discovery_url,
-                   guint       keepalive_ms)
+                   guint       keepalive_ms,
+                   guint       request_timeout_s)
 {
   Recorder *recorder = g_new0 (Recorder, 1);
   UcwaClientConfig config = {
@@ -111,6 +112,7 @@ recorder_new_full (const char *address,
     .discovery_url = discovery_url,
     .operation_timeout_ms = 8000,
     .keepalive_interval_ms = keepalive_ms,
+    .request_timeout_s = request_timeout_s,
   };
 
   recorder->log = g_ptr_array_new_with_free_func (g_free);
@@ -124,7 +126,7 @@ recorder_new (const char *address,
               const char *password,
               const char *discovery_url)
 {
-  return recorder_new_full (address, password, discovery_url, 0);
+  return recorder_new_full (address, password, discovery_url, 0, 0);
 }
 
 void

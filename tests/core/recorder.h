@@ -24,8 +24,10 @@ typedef struct {
 
 extern const UcwaListener recorder_listener;
 
+/* @keepalive_ms, @request_timeout_s: 0 for the core's defaults. */
 Recorder   *recorder_new_full (const char *address, const char *password,
-                               const char *discovery_url, guint keepalive_ms);
+                               const char *discovery_url, guint keepalive_ms,
+                               guint request_timeout_s);
 Recorder   *recorder_new      (const char *address, const char *password,
                                const char *discovery_url);
 void        recorder_free     (Recorder *recorder);

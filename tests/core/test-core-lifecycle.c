@@ -6,6 +6,7 @@
  * listener may end the client from any callback; and a conversation the
  * server forgot is replaced without losing or reordering a text.
  */
+#include <gio/gio.h>
 #include <string.h>
 
 #include "recorder.h"
@@ -178,6 +179,42 @@ test_user_closes_conversation (void)
   g_assert_cmpuint (mock_server_count_requests (mock, "POST", "*/messagingInvitations"), ==, 2);
 }
 
+static void
+test_silent_server_times_out (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  /* Connections are taken (the kernel's backlog) but never answered. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u/autodiscover/autodiscoverservice.svc/root", port);
+  {
+    g_autoptr(Recorder) alice = recorder_new_full ("alice@example.test", "alice-password",
+                                                   url, 0, 1);
+
+    g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+    g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_NETWORK);
+    g_assert_nonnull (strstr (alice->disconnect->message, "did not answer"));
+  }
+}
+
+static void
+test_wrong_discovery_url (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autofree char *url = g_strconcat (mock_server_get_base_url (mock), "no/such/root", NULL);
+  g_autoptr(Recorder) alice = recorder_new ("alice@example.test", "alice-password", url);
+
+  /* A server that answers, but not as a UCWA root: the setting is wrong,
+   * and the message says which URL. */
+  g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+  g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_INVALID_SETTINGS);
+  g_assert_nonnull (strstr (alice->disconnect->message, url));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -191,5 +228,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lifecycle/listener-signs-out-mid-answer", test_listener_signs_out_mid_answer);
   g_test_add_func ("/lifecycle/conversation-gone-under-a-send", test_conversation_gone_under_a_send);
   g_test_add_func ("/lifecycle/user-closes-conversation", test_user_closes_conversation);
+  g_test_add_func ("/lifecycle/silent-server-times-out", test_silent_server_times_out);
+  g_test_add_func ("/lifecycle/wrong-discovery-url", test_wrong_discovery_url);
   return g_test_run ();
 }

@@ -57,7 +57,7 @@ test_event_channel_and_keepalive (void)
 {
   g_autoptr(MockServer) mock = start_mock_with ("--pget-timeout 1");
   g_autoptr(Recorder) alice = recorder_new_full ("alice@example.test", "alice-password",
-                                                 mock_server_get_root_url (mock), 400);
+                                                 mock_server_get_root_url (mock), 400, 0);
 
   expect (alice, "connected", NULL, NULL);
   /* Several empty releases and keep-alives go by... */
