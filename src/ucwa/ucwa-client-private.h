@@ -102,6 +102,12 @@ char *ucwa_client_resolve (UcwaClient *client,
 void ucwa_client_fail (UcwaClient   *client,
                        const GError *error);
 
+/* After a `resume` (@state_lost) or a `resync`: forget the conversations
+ * the server ended (queued texts go out in new ones) and read the contact
+ * list and presence again. */
+void ucwa_client_refresh (UcwaClient *client,
+                          gboolean    state_lost);
+
 /* The dispatch table of the whole client, and its user data. */
 void ucwa_client_handle_answer (UcwaClient *client,
                                 JsonNode   *answer);
@@ -141,6 +147,8 @@ void           ucwa_messaging_set_typing (UcwaMessaging *messaging,
                                           gboolean       typing);
 void           ucwa_messaging_close (UcwaMessaging *messaging,
                                      const char    *peer);
+/* Ends every conversation: the server no longer knows them. */
+void           ucwa_messaging_forget_all (UcwaMessaging *messaging);
 /* Empties every queue: an array of {peer, text} string pairs, in order
  * per peer. */
 GPtrArray     *ucwa_messaging_take_queued (UcwaMessaging *messaging);

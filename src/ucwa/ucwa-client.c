@@ -443,6 +443,16 @@ ucwa_client_handle_answer (UcwaClient *client,
   ucwa_client_unref (client);
 }
 
+void
+ucwa_client_refresh (UcwaClient *client,
+                     gboolean    state_lost)
+{
+  if (state_lost && client->messaging != NULL)
+    ucwa_messaging_forget_all (client->messaging);
+  if (ucwa_client_is_live (client) && client->people != NULL)
+    ucwa_people_fetch (client->people);
+}
+
 /* ---- sign-in ---------------------------------------------------------- */
 
 static void

@@ -82,9 +82,11 @@ retry_later (UcwaEventChannel *channel,
   channel->retry_id = g_timeout_add_seconds (delay, on_retry, channel);
 }
 
-/* Picks the href of the next P-GET from an answer's links. */
+/* Picks the href of the next P-GET from an answer's links, and says which
+ * link it was. */
 static const char *
-next_href (JsonObject *answer)
+next_href (JsonObject  *answer,
+           const char **rel)
 {
   static const char *const rels[] = { "next", "resume", "resync" };
 
@@ -93,8 +95,7 @@ next_href (JsonObject *answer)
       const char *href = ucwa_resource_get_link (answer, rels[i]);
       if (href != NULL)
         {
-          if (i > 0)
-            g_message ("event channel: the server asks to %s", rels[i]);
+          *rel = rels[i];
           return href;
         }
     }
@@ -108,7 +109,7 @@ on_answer (UcwaResponse *response,
 {
   UcwaEventChannel *channel = user_data;
   JsonObject *answer;
-  const char *next;
+  const char *next, *rel = NULL;
 
   if (error != NULL)
     {
@@ -127,7 +128,7 @@ on_answer (UcwaResponse *response,
     }
 
   answer = ucwa_response_get_object (response);
-  next = answer ? next_href (answer) : NULL;
+  next = answer ? next_href (answer, &rel) : NULL;
   if (next == NULL)
     {
       g_autoptr(GError) bad = g_error_new (UCWA_ERROR, UCWA_ERROR_PROTOCOL,
@@ -140,6 +141,16 @@ on_answer (UcwaResponse *response,
   g_free (channel->href);
   channel->href = g_strdup (next);
   poll_now (channel);
+
+  /* resume: the server ended our conversations and subscriptions while we
+   * were away; resync: what we were sent may be incomplete. */
+  if (g_strcmp0 (rel, "resume") == 0 || g_strcmp0 (rel, "resync") == 0)
+    {
+      g_message ("event channel: the server asks to %s", rel);
+      ucwa_client_refresh (channel->client, g_strcmp0 (rel, "resume") == 0);
+      if (!ucwa_client_is_live (channel->client))
+        return;
+    }
 
   /* The dispatcher may end the client (and free @channel): last thing. */
   ucwa_client_handle_answer (channel->client, response->json);

@@ -534,6 +534,28 @@ ucwa_messaging_close (UcwaMessaging *messaging,
   g_hash_table_remove (messaging->by_peer, conversation->peer);
 }
 
+void
+ucwa_messaging_forget_all (UcwaMessaging *messaging)
+{
+  UcwaClient *client = messaging->client;
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  /* By name: ending one calls the listener, which may end the client. */
+  g_hash_table_iter_init (&iter, messaging->by_peer);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (peers, g_strdup (key));
+  for (guint i = 0; i < peers->len && ucwa_client_is_live (client); i++)
+    {
+      UcwaConversation *conversation = ucwa_messaging_find_peer (client->messaging,
+                                                                 peers->pdata[i]);
+
+      if (conversation != NULL && conversation->state != CONVERSATION_IDLE)
+        ucwa_conversation_end (client->messaging, conversation);
+    }
+}
+
 GPtrArray *
 ucwa_messaging_take_queued (UcwaMessaging *messaging)
 {

@@ -180,6 +180,32 @@ test_user_closes_conversation (void)
 }
 
 static void
+test_resume_after_a_gap (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  ucwa_client_send_im (alice->client, ECHO, "before the gap");
+  expect (alice, "received", ECHO, "echo: before the gap");
+  expect (alice, "presence", ECHO, "Online");
+  g_assert_cmpuint (mock_server_count_requests (mock, "GET", "*/people/contacts"), ==, 1);
+
+  /* The server dropped the conversation and says `resume`: the client
+   * forgets it, reads its contacts again, and the next text goes out in a
+   * new conversation. */
+  g_assert_cmpuint (mock_server_post (mock, "/mock/v1/resume",
+                                      "{\"user\":\"alice@example.test\"}"), ==, 200);
+  expect (alice, "ended", ECHO, NULL);
+  expect_n (alice, 2, "presence", ECHO, "Online");
+  g_assert_cmpuint (mock_server_count_requests (mock, "GET", "*/people/contacts"), ==, 2);
+
+  ucwa_client_send_im (alice->client, ECHO, "after the gap");
+  expect (alice, "received", ECHO, "echo: after the gap");
+  g_assert_cmpuint (mock_server_count_requests (mock, "POST", "*/messagingInvitations"), ==, 2);
+  g_assert_null (alice->disconnect);
+}
+
+static void
 test_silent_server_times_out (void)
 {
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
@@ -228,6 +254,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lifecycle/listener-signs-out-mid-answer", test_listener_signs_out_mid_answer);
   g_test_add_func ("/lifecycle/conversation-gone-under-a-send", test_conversation_gone_under_a_send);
   g_test_add_func ("/lifecycle/user-closes-conversation", test_user_closes_conversation);
+  g_test_add_func ("/lifecycle/resume-after-a-gap", test_resume_after_a_gap);
   g_test_add_func ("/lifecycle/silent-server-times-out", test_silent_server_times_out);
   g_test_add_func ("/lifecycle/wrong-discovery-url", test_wrong_discovery_url);
   return g_test_run ();

@@ -112,6 +112,37 @@ handle_end_conversation (MockServer *server, SoupServerMessage *msg, JsonObject 
   respond_ok (msg);
 }
 
+/* As if the user's applications had been idle past the server's window:
+ * their conversations end without a word to them, and their next event
+ * answer says `resume`. */
+static void
+handle_resume (MockServer *server, SoupServerMessage *msg, JsonObject *body)
+{
+  MockUser *user = user_member (server, msg, body, "user", SOUP_STATUS_NOT_FOUND);
+  GHashTableIter iter;
+  gpointer value;
+  guint count = 0;
+
+  if (!user)
+    return;
+  g_hash_table_iter_init (&iter, server->apps);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      MockApp *app = value;
+
+      if (app->user != user)
+        continue;
+      mock_session_detach_app (app);
+      mock_events_resume (app);
+      count++;
+    }
+  if (count == 0)
+    mock_respond_error (msg, SOUP_STATUS_NOT_FOUND, "NotFound", "ApplicationNotFound",
+                        "The user has no application.");
+  else
+    respond_ok (msg);
+}
+
 static void
 handle_fail_next (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 {
@@ -219,7 +250,8 @@ mock_control_handle (MockServer *server, SoupServerMessage *msg, const char *pat
 {
   const char *method = soup_server_message_get_method (msg);
   gboolean is_get = g_strcmp0 (path, "state") == 0 || g_strcmp0 (path, "requests") == 0;
-  static const char *const posts[] = { "send-im", "typing", "end-conversation", "fail-next" };
+  static const char *const posts[] = { "send-im", "typing", "end-conversation", "fail-next",
+                                       "resume" };
   gboolean is_post = FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (posts); i++)
     is_post |= g_strcmp0 (path, posts[i]) == 0;
@@ -260,6 +292,8 @@ mock_control_handle (MockServer *server, SoupServerMessage *msg, const char *pat
     handle_typing (server, msg, body);
   else if (g_strcmp0 (path, "end-conversation") == 0)
     handle_end_conversation (server, msg, body);
+  else if (g_strcmp0 (path, "resume") == 0)
+    handle_resume (server, msg, body);
   else
     handle_fail_next (server, msg, body);
 }

@@ -25,6 +25,7 @@ struct _MockPackage {
   guint64 ack;
   guint64 last_seq;          /* 0 when empty */
   GPtrArray *events;         /* MockEvent* */
+  gboolean resume;           /* `resume` instead of `next` */
 };
 
 /* A 201 held until its events are acknowledged (--events-before-201), or a
@@ -130,7 +131,7 @@ package_body (MockApp *app, MockPackage *pkg)
   g_autofree char *self = events_href (app, pkg->ack);
   g_autofree char *next = events_href (app, pkg->ack + 1);
   mock_add_link (body, "self", self);
-  mock_add_link (body, "next", next);
+  mock_add_link (body, pkg->resume ? "resume" : "next", next);
   if (pkg->events->len == 0)
     return body;
 
@@ -161,6 +162,8 @@ package_from_pending (MockApp *app)
 {
   MockPackage *pkg = g_new0 (MockPackage, 1);
   pkg->ack = app->ack_base;
+  pkg->resume = app->resume_next;
+  app->resume_next = FALSE;
   pkg->events = g_ptr_array_new_with_free_func ((GDestroyNotify) mock_event_free);
   MockEvent *ev;
   while ((ev = g_queue_pop_head (&app->pending)))
@@ -201,7 +204,8 @@ flush_idle (gpointer data)
 {
   MockApp *app = data;
   app->flush_idle_id = 0;
-  if (!app->parked || app->flush_holds > 0 || g_queue_is_empty (&app->pending))
+  if (!app->parked || app->flush_holds > 0
+      || (g_queue_is_empty (&app->pending) && !app->resume_next))
     return G_SOURCE_REMOVE;
   mock_package_free (app->current);
   app->current = package_from_pending (app);
@@ -389,7 +393,7 @@ mock_events_handle_pget (MockApp *app, SoupServerMessage *msg)
       mock_respond_json (msg, SOUP_STATUS_OK, package_body (app, app->current));
       return;
     }
-  if (!g_queue_is_empty (&app->pending) && app->flush_holds == 0)
+  if ((!g_queue_is_empty (&app->pending) || app->resume_next) && app->flush_holds == 0)
     {
       app->current = package_from_pending (app);
       mock_respond_json (msg, SOUP_STATUS_OK, package_body (app, app->current));
@@ -401,6 +405,16 @@ mock_events_handle_pget (MockApp *app, SoupServerMessage *msg)
   app->parked_finished_id = g_signal_connect (msg, "finished",
                                               G_CALLBACK (parked_finished), app);
   app->parked_timeout_id = g_timeout_add_seconds ((guint) timeout, parked_timeout, app);
+  schedule_flush (app);
+}
+
+/* EventsInUCWA.md: after a long gap the server answers with `resume`
+ * instead of `next`, having ended the application's conversations (and
+ * presence subscriptions) meanwhile. */
+void
+mock_events_resume (MockApp *app)
+{
+  app->resume_next = TRUE;
   schedule_flush (app);
 }
 

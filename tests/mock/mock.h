@@ -101,6 +101,7 @@ struct _MockApp {
   guint flush_idle_id;
   guint flush_holds;         /* >0: responses still to be written first */
   GPtrArray *held;           /* MockHeldReply* */
+  gboolean resume_next;      /* the next package says `resume` */
 
   GHashTable *views;         /* conversation id -> MockView* (borrowed) */
   GHashTable *invitations;   /* invitation id -> MockView* (borrowed) */
@@ -220,6 +221,7 @@ void mock_events_handle_pget (MockApp *app, SoupServerMessage *msg);
 void mock_events_reply_created (MockApp *app, SoupServerMessage *msg,
                                 const char *location);
 void mock_events_answer_all (MockApp *app);
+void mock_events_resume (MockApp *app);
 
 /* mock-conversation.c: sessions, views, the events they produce */
 MockSession *mock_session_new (MockServer *server, const char *subject,
