@@ -59,9 +59,11 @@ void        ucwa_client_unref (UcwaClient *client);
 gboolean ucwa_client_is_live (UcwaClient *client);
 
 /* Sends a request to @href (resolved against the application's URL) with
- * the token.  The client stays alive until the exchange is over, but
- * @callback only runs while the client is live: never after shutdown or
- * failure, and never for a cancelled request.  @destroy frees @user_data in
+ * the token, failing after the configured request timeout.  The client
+ * stays alive until the exchange is over, but @callback only runs while
+ * the client is live: never after shutdown or failure, and never for a
+ * cancelled request.  (Operation callbacks are different: the registry
+ * settles every operation once, also while the client fails or stops.)  @destroy frees @user_data in
  * every case.  @body may be NULL; @content_type goes with it.  A request
  * that cannot even be built (bad or insecure href) reports its error to
  * @callback from an idle. */
@@ -93,6 +95,17 @@ void ucwa_client_post_json (UcwaClient       *client,
                             UcwaResponseFunc  callback,
                             gpointer          user_data,
                             GDestroyNotify    destroy);
+
+/* The user data of a request about one person: the client and the
+ * person's address (the request may outlive anything else). */
+typedef struct {
+  UcwaClient *client;
+  char       *address;
+} UcwaPersonCall;
+
+UcwaPersonCall *ucwa_person_call_new  (UcwaClient *client,
+                                       const char *address);
+void            ucwa_person_call_free (gpointer    call);
 
 /* Resolves @href against the application's URL. */
 char *ucwa_client_resolve (UcwaClient *client,

@@ -139,6 +139,26 @@ ucwa_client_resolve (UcwaClient *client,
 
 /* ---- requests ------------------------------------------------------- */
 
+UcwaPersonCall *
+ucwa_person_call_new (UcwaClient *client,
+                      const char *address)
+{
+  UcwaPersonCall *call = g_new0 (UcwaPersonCall, 1);
+
+  call->client = client;
+  call->address = g_strdup (address);
+  return call;
+}
+
+void
+ucwa_person_call_free (gpointer data)
+{
+  UcwaPersonCall *call = data;
+
+  g_free (call->address);
+  g_free (call);
+}
+
 typedef struct {
   UcwaClient       *client;
   UcwaResponseFunc  callback;

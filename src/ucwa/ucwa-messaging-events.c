@@ -132,8 +132,9 @@ on_accepted (UcwaResponse *response,
              const GError *error,
              gpointer      user_data)
 {
-  UcwaClient *client = ((gpointer *) user_data)[0];
-  const char *peer = ((gpointer *) user_data)[1];
+  UcwaPersonCall *call = user_data;
+  UcwaClient *client = call->client;
+  const char *peer = call->address;
   UcwaConversation *conversation;
 
   if (error == NULL)
@@ -144,12 +145,6 @@ on_accepted (UcwaResponse *response,
     ucwa_conversation_end (client->messaging, conversation);
 }
 
-static void
-accept_data_free (gpointer data)
-{
-  g_free (((gpointer *) data)[1]);
-  g_free (data);
-}
 
 /* ReceiveAnIM.md: show the invitation's message and accept at once. */
 static void
@@ -165,7 +160,6 @@ handle_incoming_invitation (UcwaMessaging   *messaging,
   g_autofree char *peer = ucwa_uri_to_address (from_uri);
   g_autofree char *text = NULL;
   UcwaConversation *conversation;
-  gpointer *accept_data;
 
   if (peer == NULL || accept == NULL || conversation_href == NULL)
     {
@@ -189,11 +183,9 @@ handle_incoming_invitation (UcwaMessaging   *messaging,
   if (conversation->state == CONVERSATION_IDLE)
     conversation->state = CONVERSATION_CONNECTING;
 
-  accept_data = g_new0 (gpointer, 2);
-  accept_data[0] = messaging->client;
-  accept_data[1] = g_strdup (peer);
-  ucwa_client_post_json (messaging->client, accept, NULL, on_accepted, accept_data,
-                         accept_data_free);
+  ucwa_client_post_json (messaging->client, accept, NULL, on_accepted,
+                         ucwa_person_call_new (messaging->client, peer),
+                         ucwa_person_call_free);
 
   /* Last: the listener may end the client. */
   text = message_text (invitation);

@@ -2,12 +2,13 @@
  *
  * One UcwaConversation per peer.  The first message to an idle peer starts a
  * conversation with a messagingInvitation that carries it (SendAnIM.md);
- * messages typed meanwhile wait in a queue and go to `sendMessage` in order
- * once messaging is Connected.  An incoming invitation is accepted at once
- * and its message shown (ReceiveAnIM.md).  Every operation goes through the
- * registry, so its outcome is right whichever of its 201 and its events
- * comes first.  Operation callbacks find their conversation again by peer,
- * never by pointer: a conversation may be gone by the time they run.
+ * messages typed meanwhile wait in a queue and go to `sendMessage` one at
+ * a time, in order, once messaging is Connected.  An incoming invitation is
+ * accepted at once and its message shown (ReceiveAnIM.md).  Every operation
+ * goes through the registry, so its outcome is right whichever of its 201
+ * and its events comes first.  Operation and request callbacks find their
+ * conversation again by peer, never by pointer: a conversation may be gone
+ * by the time they run.  Every text is reported sent or failed, once.
  */
 #include "config.h"
 

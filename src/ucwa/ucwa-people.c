@@ -39,8 +39,9 @@ on_presence (UcwaResponse *response,
              const GError *error,
              gpointer      user_data)
 {
-  UcwaClient *client = ((gpointer *) user_data)[0];
-  const char *address = ((gpointer *) user_data)[1];
+  UcwaPersonCall *call = user_data;
+  UcwaClient *client = call->client;
+  const char *address = call->address;
   const char *availability;
 
   if (error != NULL)
@@ -55,24 +56,14 @@ on_presence (UcwaResponse *response,
                                        client->listener_data);
 }
 
-static void
-presence_data_free (gpointer data)
-{
-  g_free (((gpointer *) data)[1]);
-  g_free (data);
-}
 
 static void
 fetch_presence (UcwaPeople *people,
                 const char *href,
                 const char *address)
 {
-  gpointer *data = g_new0 (gpointer, 2);
-
-  data[0] = people->client;
-  data[1] = g_strdup (address);
-  ucwa_client_call (people->client, "GET", href, NULL, NULL, on_presence, data,
-                    presence_data_free);
+  ucwa_client_call (people->client, "GET", href, NULL, NULL, on_presence,
+                    ucwa_person_call_new (people->client, address), ucwa_person_call_free);
 }
 
 static void
