@@ -206,6 +206,21 @@ test_resume_after_a_gap (void)
 }
 
 static void
+test_server_drops_the_application (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+
+  /* The parked P-GET gets 404 ApplicationNotFound: the client is down, with
+   * an error a front end reconnects on (signing in makes a new one). */
+  g_assert_cmpuint (mock_server_post (mock, "/mock/v1/drop-applications",
+                                      "{\"user\":\"alice@example.test\"}"), ==, 200);
+  g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+  g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_NETWORK);
+  g_assert_nonnull (strstr (alice->disconnect->message, "ended the session"));
+}
+
+static void
 test_silent_server_times_out (void)
 {
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
@@ -255,6 +270,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lifecycle/conversation-gone-under-a-send", test_conversation_gone_under_a_send);
   g_test_add_func ("/lifecycle/user-closes-conversation", test_user_closes_conversation);
   g_test_add_func ("/lifecycle/resume-after-a-gap", test_resume_after_a_gap);
+  g_test_add_func ("/lifecycle/server-drops-the-application", test_server_drops_the_application);
   g_test_add_func ("/lifecycle/silent-server-times-out", test_silent_server_times_out);
   g_test_add_func ("/lifecycle/wrong-discovery-url", test_wrong_discovery_url);
   return g_test_run ();

@@ -143,6 +143,32 @@ handle_resume (MockServer *server, SoupServerMessage *msg, JsonObject *body)
     respond_ok (msg);
 }
 
+/* As a server that ended the user's applications on its own (expiry, a
+ * restart): they are gone, and whatever waits on them gets 404
+ * ApplicationNotFound. */
+static void
+handle_drop_applications (MockServer *server, SoupServerMessage *msg, JsonObject *body)
+{
+  MockUser *user = user_member (server, msg, body, "user", SOUP_STATUS_NOT_FOUND);
+  g_autoptr (GPtrArray) apps = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  if (!user)
+    return;
+  g_hash_table_iter_init (&iter, server->apps);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((MockApp *) value)->user == user)
+      g_ptr_array_add (apps, value);
+  for (guint i = 0; i < apps->len; i++)
+    mock_app_destroy (apps->pdata[i]);
+  if (apps->len == 0)
+    mock_respond_error (msg, SOUP_STATUS_NOT_FOUND, "NotFound", "ApplicationNotFound",
+                        "The user has no application.");
+  else
+    respond_ok (msg);
+}
+
 static void
 handle_fail_next (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 {
@@ -251,7 +277,7 @@ mock_control_handle (MockServer *server, SoupServerMessage *msg, const char *pat
   const char *method = soup_server_message_get_method (msg);
   gboolean is_get = g_strcmp0 (path, "state") == 0 || g_strcmp0 (path, "requests") == 0;
   static const char *const posts[] = { "send-im", "typing", "end-conversation", "fail-next",
-                                       "resume" };
+                                       "resume", "drop-applications" };
   gboolean is_post = FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (posts); i++)
     is_post |= g_strcmp0 (path, posts[i]) == 0;
@@ -294,6 +320,8 @@ mock_control_handle (MockServer *server, SoupServerMessage *msg, const char *pat
     handle_end_conversation (server, msg, body);
   else if (g_strcmp0 (path, "resume") == 0)
     handle_resume (server, msg, body);
+  else if (g_strcmp0 (path, "drop-applications") == 0)
+    handle_drop_applications (server, msg, body);
   else
     handle_fail_next (server, msg, body);
 }
