@@ -112,35 +112,49 @@ handle_end_conversation (MockServer *server, SoupServerMessage *msg, JsonObject 
   respond_ok (msg);
 }
 
+/* The applications of the body's `user`, or NULL with a 404 answered when
+ * there are none. */
+static GPtrArray *
+user_apps (MockServer *server, SoupServerMessage *msg, JsonObject *body)
+{
+  MockUser *user = user_member (server, msg, body, "user", SOUP_STATUS_NOT_FOUND);
+  GPtrArray *apps;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (!user)
+    return NULL;
+  apps = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, server->apps);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((MockApp *) value)->user == user)
+      g_ptr_array_add (apps, value);
+  if (apps->len == 0)
+    {
+      g_ptr_array_unref (apps);
+      mock_respond_error (msg, SOUP_STATUS_NOT_FOUND, "NotFound", "ApplicationNotFound",
+                          "The user has no application.");
+      return NULL;
+    }
+  return apps;
+}
+
 /* As if the user's applications had been idle past the server's window:
  * their conversations end without a word to them, and their next event
  * answer says `resume`. */
 static void
 handle_resume (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 {
-  MockUser *user = user_member (server, msg, body, "user", SOUP_STATUS_NOT_FOUND);
-  GHashTableIter iter;
-  gpointer value;
-  guint count = 0;
+  g_autoptr (GPtrArray) apps = user_apps (server, msg, body);
 
-  if (!user)
+  if (!apps)
     return;
-  g_hash_table_iter_init (&iter, server->apps);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; i < apps->len; i++)
     {
-      MockApp *app = value;
-
-      if (app->user != user)
-        continue;
-      mock_session_detach_app (app);
-      mock_events_resume (app);
-      count++;
+      mock_session_detach_app (apps->pdata[i]);
+      mock_events_resume (apps->pdata[i]);
     }
-  if (count == 0)
-    mock_respond_error (msg, SOUP_STATUS_NOT_FOUND, "NotFound", "ApplicationNotFound",
-                        "The user has no application.");
-  else
-    respond_ok (msg);
+  respond_ok (msg);
 }
 
 /* As a server that ended the user's applications on its own (expiry, a
@@ -149,24 +163,13 @@ handle_resume (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 static void
 handle_drop_applications (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 {
-  MockUser *user = user_member (server, msg, body, "user", SOUP_STATUS_NOT_FOUND);
-  g_autoptr (GPtrArray) apps = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
+  g_autoptr (GPtrArray) apps = user_apps (server, msg, body);
 
-  if (!user)
+  if (!apps)
     return;
-  g_hash_table_iter_init (&iter, server->apps);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((MockApp *) value)->user == user)
-      g_ptr_array_add (apps, value);
   for (guint i = 0; i < apps->len; i++)
     mock_app_destroy (apps->pdata[i]);
-  if (apps->len == 0)
-    mock_respond_error (msg, SOUP_STATUS_NOT_FOUND, "NotFound", "ApplicationNotFound",
-                        "The user has no application.");
-  else
-    respond_ok (msg);
+  respond_ok (msg);
 }
 
 static void
