@@ -359,10 +359,14 @@ ucwa_client_fail (UcwaClient   *client,
       if (client->listener.im_failed != NULL)
         client->listener.im_failed (client, pair[0], pair[1], error, client->listener_data);
     }
-  stop_activity (client);
-
-  if (!client->shutting_down && client->listener.disconnected != NULL)
-    client->listener.disconnected (client, error, client->listener_data);
+  /* A listener that shut the client down has stopped it already (and its
+   * last request, the DELETE, must not be cancelled). */
+  if (!client->shutting_down)
+    {
+      stop_activity (client);
+      if (client->listener.disconnected != NULL)
+        client->listener.disconnected (client, error, client->listener_data);
+    }
   ucwa_client_unref (client);
 }
 
@@ -400,7 +404,6 @@ on_deletion_timeout (gpointer user_data)
 void
 ucwa_client_shutdown (UcwaClient *client)
 {
-  g_autofree char *url = NULL;
   g_autoptr(SoupMessage) message = NULL;
   UcwaDeletion *deletion;
 
