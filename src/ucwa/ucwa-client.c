@@ -180,7 +180,9 @@ ucwa_call_free (UcwaCall *call)
     call->destroy (call->user_data);
   g_clear_error (&call->error);
   g_clear_handle_id (&call->timeout_id, g_source_remove);
-  if (call->parent != NULL)
+  /* Not from a cancelled parent: its handlers may be running (GLib would
+   * wait for them), and they go with it anyway. */
+  if (call->parent != NULL && !g_cancellable_is_cancelled (call->parent))
     g_cancellable_disconnect (call->parent, call->parent_handler);
   g_clear_object (&call->parent);
   g_clear_object (&call->cancellable);
@@ -197,7 +199,7 @@ on_call_done (UcwaResponse *response,
   g_autoptr(GError) timeout = NULL;
 
   /* Our own timer cancelled it: a network failure, not a shutdown. */
-  if (call->timed_out)
+  if (call->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     error = timeout = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK,
                                    _("The server did not answer within %u seconds"),
                                    call->timeout_s);
@@ -272,7 +274,8 @@ ucwa_client_call_full (UcwaClient       *client,
   call->cancellable = g_cancellable_new ();
   call->parent = g_object_ref (client->cancellable);
   call->parent_handler = g_cancellable_connect (call->parent, G_CALLBACK (cancel_child),
-                                                call->cancellable, NULL);
+                                                g_object_ref (call->cancellable),
+                                                g_object_unref);
   call->timeout_s = timeout_s;
   if (timeout_s > 0)
     call->timeout_id = g_timeout_add_seconds (timeout_s, on_call_timeout, call);

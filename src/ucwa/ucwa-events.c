@@ -108,6 +108,7 @@ on_answer (UcwaResponse *response,
            gpointer      user_data)
 {
   UcwaEventChannel *channel = user_data;
+  UcwaClient *client = channel->client; /* alive while its request is */
   JsonObject *answer;
   const char *next, *rel = NULL;
 
@@ -142,18 +143,18 @@ on_answer (UcwaResponse *response,
   channel->href = g_strdup (next);
   poll_now (channel);
 
+  /* From here on a listener may end the client, which frees @channel. */
+
   /* resume: the server ended our conversations and subscriptions while we
    * were away; resync: what we were sent may be incomplete. */
   if (g_strcmp0 (rel, "resume") == 0 || g_strcmp0 (rel, "resync") == 0)
     {
       g_message ("event channel: the server asks to %s", rel);
-      ucwa_client_refresh (channel->client, g_strcmp0 (rel, "resume") == 0);
-      if (!ucwa_client_is_live (channel->client))
+      ucwa_client_refresh (client, g_strcmp0 (rel, "resume") == 0);
+      if (!ucwa_client_is_live (client))
         return;
     }
-
-  /* The dispatcher may end the client (and free @channel): last thing. */
-  ucwa_client_handle_answer (channel->client, response->json);
+  ucwa_client_handle_answer (client, response->json);
 }
 
 static void

@@ -29,6 +29,7 @@ typedef struct {
   char              *incoming_first_text; /* theirs, to drop a repeat of it */
   GQueue             queue;               /* texts waiting to be sent */
   char              *posting_operation;   /* the one sendMessage in flight */
+  gboolean           close_pending;       /* closed by the user while busy */
   GHashTable        *seen_messages;       /* incoming message hrefs shown */
 } UcwaConversation;
 
@@ -54,7 +55,8 @@ void ucwa_conversation_set_href (UcwaMessaging    *messaging,
                                  const char       *href);
 /* Sends on what is queued, one text at a time so that order holds: to
  * sendMessage when Connected, in a new invitation when idle, nothing while
- * an invitation or a sendMessage is in flight. */
+ * an invitation or a sendMessage is in flight; with nothing left, does a
+ * close the user asked for meanwhile (which frees @conversation). */
 void ucwa_conversation_send_next (UcwaMessaging    *messaging,
                                   UcwaConversation *conversation);
 /* The server forgot the conversation; queued texts start a new one. */

@@ -21,6 +21,7 @@
 #include "ucwa-resource.h"
 
 static void start_invitation (UcwaMessaging *messaging, UcwaConversation *conversation);
+static void stop_conversation (UcwaMessaging *messaging, UcwaConversation *conversation);
 
 static void
 conversation_free (UcwaConversation *conversation)
@@ -135,7 +136,9 @@ void
 ucwa_conversation_end (UcwaMessaging    *messaging,
                        UcwaConversation *conversation)
 {
+  UcwaClient *client = messaging->client;
   gboolean was_active = conversation->state != CONVERSATION_IDLE;
+  g_autofree char *peer = NULL;
 
   if (conversation->conversation_href != NULL)
     g_hash_table_remove (messaging->by_href, conversation->conversation_href);
@@ -149,17 +152,14 @@ ucwa_conversation_end (UcwaMessaging    *messaging,
   conversation->state = CONVERSATION_IDLE;
 
   /* A sendMessage or an invitation still in flight settles through its own
-   * callback, which sends on; otherwise a new conversation starts now. */
+   * callback, which sends on; otherwise a new conversation starts now.
+   * Either may call the listener, so @conversation is not touched after. */
+  peer = g_strdup (conversation->peer);
   ucwa_conversation_send_next (messaging, conversation);
 
-  /* Last: the listener may end the client, and this conversation with it. */
-  if (was_active && ucwa_messaging_listener (messaging)->conversation_ended != NULL)
-    {
-      UcwaClient *client = messaging->client;
-      g_autofree char *peer = g_strdup (conversation->peer);
-
-      client->listener.conversation_ended (client, peer, client->listener_data);
-    }
+  /* Not while failing: the disconnection says it all. */
+  if (was_active && ucwa_client_is_live (client) && client->listener.conversation_ended != NULL)
+    client->listener.conversation_ended (client, peer, client->listener_data);
 }
 
 /* ---- outgoing messages ------------------------------------------------ */
@@ -244,10 +244,11 @@ on_message_done (const char   *operation_id,
   else
     report_sent (client, outgoing->peer, outgoing->text);
 
-  /* Settled, if only by its timeout: the next text may go. */
+  /* Settled: the next text may go, unless only our timeout settled it and
+   * its POST is still out (it says when it is done). */
   conversation = client->messaging && !client->shutting_down
                  ? ucwa_messaging_find_peer (client->messaging, outgoing->peer) : NULL;
-  if (conversation != NULL
+  if (conversation != NULL && !g_error_matches (error, UCWA_ERROR, UCWA_ERROR_TIMEOUT)
       && g_strcmp0 (conversation->posting_operation, operation_id) == 0)
     {
       g_clear_pointer (&conversation->posting_operation, g_free);
@@ -282,6 +283,7 @@ on_message_posted (UcwaResponse *response,
   /* The conversation died under us (404, 409, 410): send the text again,
    * first in line, in a new conversation instead of failing it. */
   if (current != NULL
+      && ucwa_operations_is_pending (operations, outgoing->operation_id)
       && (response->status == SOUP_STATUS_NOT_FOUND || response->status == SOUP_STATUS_CONFLICT
           || response->status == SOUP_STATUS_GONE))
     {
@@ -330,10 +332,15 @@ ucwa_conversation_send_next (UcwaMessaging    *messaging,
   g_autofree char *text = NULL;
 
   if (!ucwa_client_is_live (messaging->client)
-      || g_queue_is_empty (&conversation->queue)
       || conversation->invitation_operation != NULL
       || conversation->posting_operation != NULL)
     return;
+  if (g_queue_is_empty (&conversation->queue))
+    {
+      if (conversation->close_pending)
+        stop_conversation (messaging, conversation);
+      return;
+    }
 
   if (conversation->state == CONVERSATION_CONNECTED
       && conversation->send_message_href != NULL)
@@ -375,19 +382,25 @@ on_invitation_done (const char   *operation_id,
       return;
     }
 
-  /* Nothing reached the peer: tell the user about every text, in order. */
-  report_failed (client, invitation->peer, invitation->text, error);
-  if (conversation == NULL || client->shutting_down)
-    return;
-  while (!g_queue_is_empty (&conversation->queue))
+  /* Nothing reached the peer: tell the user about every text, in order.
+   * The conversation is settled first, since a listener may close it. */
+  if (conversation != NULL && !client->shutting_down)
     {
-      g_autofree char *text = g_queue_pop_head (&conversation->queue);
+      GQueue queued = G_QUEUE_INIT;
+      char *text;
 
-      report_failed (client, invitation->peer, text, error);
-      if (client->shutting_down)
-        return;
+      while ((text = g_queue_pop_head (&conversation->queue)) != NULL)
+        g_queue_push_tail (&queued, text);
+      ucwa_conversation_end (messaging, conversation);
+      report_failed (client, invitation->peer, invitation->text, error);
+      while ((text = g_queue_pop_head (&queued)) != NULL)
+        {
+          report_failed (client, invitation->peer, text, error);
+          g_free (text);
+        }
+      return;
     }
-  ucwa_conversation_end (messaging, conversation);
+  report_failed (client, invitation->peer, invitation->text, error);
 }
 
 static void
@@ -482,6 +495,7 @@ ucwa_messaging_send (UcwaMessaging *messaging,
 {
   UcwaConversation *conversation = ucwa_messaging_get_peer (messaging, peer);
 
+  conversation->close_pending = FALSE; /* writing again reopens it */
   g_queue_push_tail (&conversation->queue, g_strdup (text));
   ucwa_conversation_send_next (messaging, conversation);
 }
@@ -512,18 +526,11 @@ ucwa_messaging_set_typing (UcwaMessaging *messaging,
                          on_posted_quietly, (gpointer) "setIsTyping", NULL);
 }
 
-void
-ucwa_messaging_close (UcwaMessaging *messaging,
-                      const char    *peer)
+/* Ends the conversation on the server and forgets it. */
+static void
+stop_conversation (UcwaMessaging    *messaging,
+                   UcwaConversation *conversation)
 {
-  UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, peer);
-
-  /* Texts still on their way keep the conversation open. */
-  if (conversation == NULL || conversation->invitation_operation != NULL
-      || conversation->posting_operation != NULL
-      || !g_queue_is_empty (&conversation->queue))
-    return;
-
   if (conversation->stop_messaging_href != NULL)
     ucwa_client_post_json (messaging->client, conversation->stop_messaging_href, NULL,
                            on_posted_quietly, (gpointer) "stopMessaging", NULL);
@@ -533,6 +540,24 @@ ucwa_messaging_close (UcwaMessaging *messaging,
   if (conversation->conversation_href != NULL)
     g_hash_table_remove (messaging->by_href, conversation->conversation_href);
   g_hash_table_remove (messaging->by_peer, conversation->peer);
+}
+
+void
+ucwa_messaging_close (UcwaMessaging *messaging,
+                      const char    *peer)
+{
+  UcwaConversation *conversation = ucwa_messaging_find_peer (messaging, peer);
+
+  if (conversation == NULL)
+    return;
+  /* Texts still on their way go first; the last one to settle closes. */
+  if (conversation->invitation_operation != NULL || conversation->posting_operation != NULL
+      || !g_queue_is_empty (&conversation->queue))
+    {
+      conversation->close_pending = TRUE;
+      return;
+    }
+  stop_conversation (messaging, conversation);
 }
 
 void

@@ -633,3 +633,12 @@ ucwa_operations_pending_count (UcwaOperations *ops)
 
   return g_hash_table_size (ops->by_id);
 }
+
+gboolean
+ucwa_operations_is_pending (UcwaOperations *ops,
+                            const char     *operation_id)
+{
+  g_return_val_if_fail (ops != NULL, FALSE);
+
+  return operation_id != NULL && g_hash_table_contains (ops->by_id, operation_id);
+}

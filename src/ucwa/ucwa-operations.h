@@ -101,6 +101,9 @@ void  ucwa_operations_cancel_all (UcwaOperations *ops);
 void  ucwa_operations_fail_all   (UcwaOperations *ops,
                                   const GError   *error);
 
-guint ucwa_operations_pending_count (UcwaOperations *ops);
+guint    ucwa_operations_pending_count (UcwaOperations *ops);
+/* TRUE while @operation_id has not been settled. */
+gboolean ucwa_operations_is_pending    (UcwaOperations *ops,
+                                        const char     *operation_id);
 
 G_END_DECLS

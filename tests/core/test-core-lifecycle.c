@@ -25,16 +25,18 @@ static void
 test_shutdown_with_texts_pending (void)
 {
   g_autoptr(MockServer) mock = start_mock ();
-  Recorder *alice = sign_in (mock, "alice@example.test", "alice-password");
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  guint recorded;
 
   /* An invitation in flight and a text queued behind it... */
   ucwa_client_send_im (alice->client, ECHO, "pending");
   ucwa_client_send_im (alice->client, ECHO, "queued");
-  /* ...and the user signs out: nothing may call back into the freed
-   * recorder (valgrind sees it if something does). */
-  recorder_free (alice);
+  /* ...and the user signs out: from then on the listener hears nothing. */
+  recorded = alice->log->len;
+  ucwa_client_shutdown (g_steal_pointer (&alice->client));
   g_assert_true (test_wait_until (alice_has_no_application, mock, WAIT_MS));
   test_run_for (300);
+  g_assert_cmpuint (alice->log->len, ==, recorded);
 }
 
 /* Makes the client fail as a lost connection would, with @texts typed
@@ -88,6 +90,118 @@ test_failure_reports_every_text (void)
   }
 }
 
+/* Front ends that react from inside a callback. */
+static void
+on_failed_then_close (UcwaClient *client, const char *peer, const char *text,
+                      const GError *error, gpointer user_data)
+{
+  record (user_data, "failed", peer, text);
+  ucwa_client_close_conversation (client, peer);
+}
+
+static void
+on_failed_then_sign_out (UcwaClient *client, const char *peer, const char *text,
+                         const GError *error, gpointer user_data)
+{
+  Recorder *recorder = user_data;
+
+  record (recorder, "failed", peer, text);
+  if (recorder->client != NULL)
+    ucwa_client_shutdown (g_steal_pointer (&recorder->client));
+}
+
+static void
+on_ended_then_sign_out (UcwaClient *client, const char *peer, gpointer user_data)
+{
+  Recorder *recorder = user_data;
+
+  record (recorder, "ended", peer, NULL);
+  ucwa_client_shutdown (g_steal_pointer (&recorder->client));
+}
+
+static void
+set_listener (Recorder                *recorder,
+              const UcwaListener      *listener)
+{
+  recorder->client->listener = *listener;
+}
+
+static void
+test_listener_closes_from_a_failure (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  static UcwaListener listener;
+
+  listener = recorder_listener;
+  listener.im_failed = on_failed_then_close;
+  set_listener (alice, &listener);
+
+  /* The invitation fails; closing the window from the first report must
+   * not lose the second. */
+  ucwa_client_send_im (alice->client, "nobody@example.test", "first");
+  ucwa_client_send_im (alice->client, "nobody@example.test", "second");
+  expect (alice, "failed", "nobody@example.test", "first");
+  expect (alice, "failed", "nobody@example.test", "second");
+
+  /* And while the client fails. */
+  {
+    g_autoptr(GError) lost = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK, "connection lost");
+
+    ucwa_client_send_im (alice->client, ECHO, "third");
+    ucwa_client_send_im (alice->client, ECHO, "fourth");
+    ucwa_client_fail (alice->client, lost);
+    g_assert_cmpint (index_of (alice, "failed", ECHO, "third"), <,
+                     index_of (alice, "failed", ECHO, "fourth"));
+    g_assert_cmpint (index_of (alice, "failed", ECHO, "third"), >=, 0);
+    g_assert_cmpint (index_of (alice, "disconnected", "", "connection lost"), >, 0);
+  }
+}
+
+static void
+test_listener_signs_out_while_failing (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  g_autoptr(GError) lost = g_error_new (UCWA_ERROR, UCWA_ERROR_NETWORK, "connection lost");
+  static UcwaListener listener;
+
+  listener = recorder_listener;
+  listener.im_failed = on_failed_then_sign_out;
+  set_listener (alice, &listener);
+
+  ucwa_client_send_im (alice->client, ECHO, "one");
+  ucwa_client_send_im (alice->client, ECHO, "two");
+  ucwa_client_fail (alice->client, lost);
+
+  /* Signed out at the first report: nothing more is heard, and the
+   * application is still deleted on the server. */
+  g_assert_cmpuint (count_lines (alice, "failed|" ECHO "|one"), ==, 1);
+  g_assert_cmpuint (count_lines (alice, "failed|" ECHO "|two"), ==, 0);
+  g_assert_cmpint (index_of (alice, "disconnected", "", "connection lost"), ==, -1);
+  g_assert_true (test_wait_until (alice_has_no_application, mock, WAIT_MS));
+}
+
+static void
+test_listener_signs_out_on_resume (void)
+{
+  g_autoptr(MockServer) mock = start_mock ();
+  g_autoptr(Recorder) alice = sign_in (mock, "alice@example.test", "alice-password");
+  static UcwaListener listener;
+
+  listener = recorder_listener;
+  listener.conversation_ended = on_ended_then_sign_out;
+  set_listener (alice, &listener);
+
+  ucwa_client_send_im (alice->client, ECHO, "hello");
+  expect (alice, "received", ECHO, "echo: hello");
+  g_assert_cmpuint (mock_server_post (mock, "/mock/v1/resume",
+                                      "{\"user\":\"alice@example.test\"}"), ==, 200);
+  expect (alice, "ended", ECHO, NULL);
+  g_assert_null (alice->client);
+  g_assert_true (test_wait_until (alice_has_no_application, mock, WAIT_MS));
+}
+
 /* A front end that signs out as soon as an IM arrives. */
 static void
 on_im_then_sign_out (UcwaClient *client, const char *peer, const char *name,
@@ -108,7 +222,7 @@ test_listener_signs_out_mid_answer (void)
 
   listener = recorder_listener;
   listener.im_received = on_im_then_sign_out;
-  alice->client->listener = listener;
+  set_listener (alice, &listener);
 
   /* The invitation's message comes in the same answer as the rest of the
    * conversation's events, which must find the client gone, not crash. */
@@ -267,6 +381,10 @@ main (int argc, char **argv)
   g_test_add_func ("/lifecycle/shutdown-with-texts-pending", test_shutdown_with_texts_pending);
   g_test_add_func ("/lifecycle/failure-reports-every-text", test_failure_reports_every_text);
   g_test_add_func ("/lifecycle/listener-signs-out-mid-answer", test_listener_signs_out_mid_answer);
+  g_test_add_func ("/lifecycle/listener-closes-from-a-failure", test_listener_closes_from_a_failure);
+  g_test_add_func ("/lifecycle/listener-signs-out-while-failing",
+                   test_listener_signs_out_while_failing);
+  g_test_add_func ("/lifecycle/listener-signs-out-on-resume", test_listener_signs_out_on_resume);
   g_test_add_func ("/lifecycle/conversation-gone-under-a-send", test_conversation_gone_under_a_send);
   g_test_add_func ("/lifecycle/user-closes-conversation", test_user_closes_conversation);
   g_test_add_func ("/lifecycle/resume-after-a-gap", test_resume_after_a_gap);
