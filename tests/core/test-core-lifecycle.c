@@ -334,26 +334,44 @@ test_server_drops_the_application (void)
   g_assert_nonnull (strstr (alice->disconnect->message, "ended the session"));
 }
 
+/* The root URL of a loopback port that takes connections but never
+ * answers (@listening FALSE: of a port nobody listens on any more). */
+static char *
+loopback_root_url (GSocketListener *listener,
+                   gboolean         listening)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  if (!listening)
+    g_socket_listener_close (listener);
+  return g_strdup_printf ("http://127.0.0.1:%u/autodiscover/autodiscoverservice.svc/root", port);
+}
+
+static void
+test_server_gone (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autofree char *url = loopback_root_url (listener, FALSE);
+  g_autoptr(Recorder) alice = recorder_new ("alice@example.test", "alice-password", url);
+
+  g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+  g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_NETWORK);
+}
+
 static void
 test_silent_server_times_out (void)
 {
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  guint16 port;
+  g_autofree char *url = loopback_root_url (listener, TRUE);
+  g_autoptr(Recorder) alice = recorder_new_full ("alice@example.test", "alice-password",
+                                                 url, 0, 1);
 
   /* Connections are taken (the kernel's backlog) but never answered. */
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u/autodiscover/autodiscoverservice.svc/root", port);
-  {
-    g_autoptr(Recorder) alice = recorder_new_full ("alice@example.test", "alice-password",
-                                                   url, 0, 1);
-
-    g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
-    g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_NETWORK);
-    g_assert_nonnull (strstr (alice->disconnect->message, "did not answer"));
-  }
+  g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
+  g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_NETWORK);
+  g_assert_nonnull (strstr (alice->disconnect->message, "did not answer"));
 }
 
 static void
@@ -389,6 +407,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lifecycle/user-closes-conversation", test_user_closes_conversation);
   g_test_add_func ("/lifecycle/resume-after-a-gap", test_resume_after_a_gap);
   g_test_add_func ("/lifecycle/server-drops-the-application", test_server_drops_the_application);
+  g_test_add_func ("/lifecycle/server-gone", test_server_gone);
   g_test_add_func ("/lifecycle/silent-server-times-out", test_silent_server_times_out);
   g_test_add_func ("/lifecycle/wrong-discovery-url", test_wrong_discovery_url);
   return g_test_run ();

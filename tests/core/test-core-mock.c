@@ -300,27 +300,6 @@ test_insecure_url (void)
   g_assert_no_error (error);
 }
 
-static void
-test_server_gone (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  guint16 port;
-
-  /* A port that was free a moment ago and is closed now. */
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-  url = g_strdup_printf ("http://127.0.0.1:%u/autodiscover/autodiscoverservice.svc/root", port);
-  {
-    g_autoptr(Recorder) alice = recorder_new ("alice@example.test", "alice-password", url);
-
-    g_assert_true (test_wait_until (is_disconnected, alice, WAIT_MS));
-    g_assert_error (alice->disconnect, UCWA_ERROR, UCWA_ERROR_NETWORK);
-  }
-}
-
 static gboolean
 alice_has_no_application (gconstpointer data)
 {
@@ -359,7 +338,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/server-ends-conversation", test_server_ends_conversation);
   g_test_add_func ("/core/wrong-password", test_wrong_password);
   g_test_add_func ("/core/insecure-url", test_insecure_url);
-  g_test_add_func ("/core/server-gone", test_server_gone);
   g_test_add_func ("/core/shutdown-deletes-application", test_shutdown_deletes_application);
   return g_test_run ();
 }
