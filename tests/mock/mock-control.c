@@ -141,7 +141,7 @@ user_apps (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 
 /* As if the user's applications had been idle past the server's window:
  * their conversations end without a word to them, and their next event
- * answer says `resume`. */
+ * answer says `resume` (EventsInUCWA.md). */
 static void
 handle_resume (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 {
@@ -159,7 +159,7 @@ handle_resume (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 
 /* As a server that ended the user's applications on its own (expiry, a
  * restart): they are gone, and whatever waits on them gets 404
- * ApplicationNotFound. */
+ * ApplicationNotFound (ApplicationDashboard.md, ErrorSubcode_ref.md). */
 static void
 handle_drop_applications (MockServer *server, SoupServerMessage *msg, JsonObject *body)
 {

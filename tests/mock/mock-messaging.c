@@ -436,7 +436,8 @@ handle_send_message (MockView *view, SoupServerMessage *msg)
   if (fail == MOCK_FAIL_GONE)
     {
       /* As a server that ended the conversation a moment ago: the POST
-       * finds nothing, and the teardown events follow. */
+       * finds nothing (ErrorsAndInformationalMessages.md: 404), and the
+       * teardown events follow. */
       mock_respond_error (msg, SOUP_STATUS_NOT_FOUND, "NotFound", "ResourceNotFound",
                           "The conversation no longer exists.");
       mock_session_end (view->session);
