@@ -105,7 +105,7 @@ if [ "$ui" = pidgin ]; then
   arrive="a conversation window with Bob Berg opens"
   quit="close the buddy list (Buddies > Quit, or Ctrl+Q)"
 else
-  talk="select Echo Bot with C-n/C-p (or the arrow keys), press Enter, type, Enter"
+  talk="select Echo Bot with C-n/C-p (arrow keys may not work in tmux), press Enter, type, Enter"
   arrive="a window with Bob Berg opens behind; M-n (Alt+n) switches windows"
   quit="press M-q (Alt+q, or Esc then q)"
 fi
@@ -123,7 +123,8 @@ cat <<BANNER
                        -d '{"from":"bob@example.test","to":"alice@example.test","text":"Hi Alice"}' \\
                        ${base_url}mock/v1/send-im
                    and $arrive.
-  Bob typing:      curl -X POST -d '{"from":"bob@example.test","to":"alice@example.test","typing":true}' \\
+  Bob typing:      curl -X POST -H 'Content-Type: application/json' \\
+                       -d '{"from":"bob@example.test","to":"alice@example.test","typing":true}' \\
                        ${base_url}mock/v1/typing
   Quit:            $quit.
 
