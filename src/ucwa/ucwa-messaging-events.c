@@ -171,10 +171,11 @@ handle_incoming_invitation (UcwaMessaging   *messaging,
   if (ucwa_href_equal (conversation->invitation_href, href))
     return; /* a repeat of one we already took */
 
-  /* The peer opened a new conversation: the old one is over for us. */
+  /* The peer opened a new conversation: the old one is over for us, and
+   * what we queued goes to the new one once it is connected. */
   if (conversation->conversation_href != NULL
       && !ucwa_href_equal (conversation->conversation_href, conversation_href))
-    ucwa_conversation_end (messaging, conversation);
+    ucwa_conversation_forget (messaging, conversation);
 
   g_free (conversation->peer_name);
   conversation->peer_name = g_strdup (ucwa_resource_get_string (from, "name"));

@@ -59,7 +59,12 @@ void ucwa_conversation_set_href (UcwaMessaging    *messaging,
  * close the user asked for meanwhile (which frees @conversation). */
 void ucwa_conversation_send_next (UcwaMessaging    *messaging,
                                   UcwaConversation *conversation);
-/* The server forgot the conversation; queued texts start a new one. */
+/* Drops what the server knew about the conversation (its hrefs, state),
+ * silently; the queue stays. */
+void ucwa_conversation_forget   (UcwaMessaging    *messaging,
+                                 UcwaConversation *conversation);
+/* The server forgot the conversation: forget it, let queued texts start a
+ * new one, and tell the listener (which may free @conversation). */
 void ucwa_conversation_end      (UcwaMessaging    *messaging,
                                  UcwaConversation *conversation);
 /* An invitation of ours this event is about (by operationId or href). */

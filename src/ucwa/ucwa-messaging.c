@@ -133,13 +133,9 @@ ucwa_messaging_replace_href (UcwaMessaging  *messaging,
 /* Everything the server knew about the conversation is gone; texts still
  * queued are sent in a new one, so the user does not notice. */
 void
-ucwa_conversation_end (UcwaMessaging    *messaging,
-                       UcwaConversation *conversation)
+ucwa_conversation_forget (UcwaMessaging    *messaging,
+                          UcwaConversation *conversation)
 {
-  UcwaClient *client = messaging->client;
-  gboolean was_active = conversation->state != CONVERSATION_IDLE;
-  g_autofree char *peer = NULL;
-
   if (conversation->conversation_href != NULL)
     g_hash_table_remove (messaging->by_href, conversation->conversation_href);
   g_clear_pointer (&conversation->conversation_href, g_free);
@@ -150,11 +146,21 @@ ucwa_conversation_end (UcwaMessaging    *messaging,
   g_clear_pointer (&conversation->incoming_first_text, g_free);
   g_hash_table_remove_all (conversation->seen_messages);
   conversation->state = CONVERSATION_IDLE;
+}
+
+void
+ucwa_conversation_end (UcwaMessaging    *messaging,
+                       UcwaConversation *conversation)
+{
+  UcwaClient *client = messaging->client;
+  gboolean was_active = conversation->state != CONVERSATION_IDLE;
+  g_autofree char *peer = g_strdup (conversation->peer);
+
+  ucwa_conversation_forget (messaging, conversation);
 
   /* A sendMessage or an invitation still in flight settles through its own
    * callback, which sends on; otherwise a new conversation starts now.
    * Either may call the listener, so @conversation is not touched after. */
-  peer = g_strdup (conversation->peer);
   ucwa_conversation_send_next (messaging, conversation);
 
   /* Not while failing: the disconnection says it all. */
