@@ -47,7 +47,7 @@ main (int argc, char **argv)
     { "message-encoding", 0, 0, G_OPTION_ARG_STRING, &encoding,
       "Data URIs: percent, base64 or alternate (default)", "ENCODING" },
     { "verbose", 0, 0, G_OPTION_ARG_NONE, &verbose, "Log requests to stderr", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- a mock UCWA 2.0 server");
   g_option_context_add_main_entries (context, entries, NULL);

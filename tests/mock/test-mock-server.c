@@ -178,8 +178,8 @@ sign_in (Mock *mock, const char *user)
 
   JsonObject *me = json_object_get_object_member (json_object_get_object_member (app, "_embedded"), "me");
   g_autofree char *mma = absolute (c, link_href (me, "makeMeAvailable"));
-  g_autofree char *r = http ("POST", mma, c->token, "application/json",
-                             "{\"SupportedModalities\":[\"Messaging\"]}", &status, NULL);
+  g_autofree char *r G_GNUC_UNUSED = http ("POST", mma, c->token, "application/json",
+                                           "{\"SupportedModalities\":[\"Messaging\"]}", &status, NULL);
   g_assert_cmpuint (status, ==, 204);
   return c;
 }
@@ -260,7 +260,7 @@ test_discovery (void)
   g_autoptr (JsonObject) root_obj = parse (root);
   const char *user_url = link_href (root_obj, "user");
   g_assert_nonnull (user_url);
-  g_autofree char *challenge = http ("GET", user_url, NULL, NULL, NULL, &status, &headers);
+  g_autofree char *challenge G_GNUC_UNUSED = http ("GET", user_url, NULL, NULL, NULL, &status, &headers);
   g_assert_cmpuint (status, ==, 401);
   g_autofree char *www = g_strdup (soup_message_headers_get_list (headers, "WWW-Authenticate"));
   soup_message_headers_unref (headers);
@@ -320,7 +320,7 @@ test_echo (void)
 {
   Mock *mock = mock_start (NULL);
   Client *alice = sign_in (mock, "alice");
-  g_autoptr (JsonObject) burst = wait_event (alice, "updated", "communication", NULL);
+  g_autoptr (JsonObject) burst G_GNUC_UNUSED = wait_event (alice, "updated", "communication", NULL);
 
   Poll poll = { .client = alice };
   GThread *thread = g_thread_new ("pget", poll_thread, &poll);
@@ -350,7 +350,7 @@ test_echo (void)
   g_autofree char *conv = g_strdup (link_href (embedded (done, "messagingInvitation"), "messaging"));
   g_autofree char *send = g_strconcat (mock->base, conv, "/messages?operationId=m1", NULL);
   const char *text = "Hi \xc3\xa9 & 100% +1";
-  g_autofree char *r2 = http ("POST", send, alice->token, "text/plain; charset=utf-8", text, &status, NULL);
+  g_autofree char *r2 G_GNUC_UNUSED = http ("POST", send, alice->token, "text/plain; charset=utf-8", text, &status, NULL);
   g_assert_cmpuint (status, ==, 201);
   g_autoptr (JsonObject) sent = wait_event (alice, "completed", "message", "Outgoing");
   g_assert_cmpstr (json_object_get_string_member (embedded (sent, "message"), "operationId"), ==, "m1");
@@ -376,8 +376,8 @@ raw_post_thread (gpointer data)
 {
   RawPost *post = data;
   SoupMessageHeaders *headers = NULL;
-  g_autofree char *body = http ("POST", post->url, post->token, "application/json",
-                                post->body, &post->status, &headers);
+  g_autofree char *body G_GNUC_UNUSED = http ("POST", post->url, post->token, "application/json",
+                                              post->body, &post->status, &headers);
   post->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
   soup_message_headers_unref (headers);
   g_atomic_int_set (&post->done, 1);
@@ -392,7 +392,7 @@ test_events_before_201 (void)
   const char *const flags[] = { "--events-before-201", NULL };
   Mock *mock = mock_start (flags);
   Client *alice = sign_in (mock, "alice");
-  g_autoptr (JsonObject) burst = wait_event (alice, "updated", "communication", NULL);
+  g_autoptr (JsonObject) burst G_GNUC_UNUSED = wait_event (alice, "updated", "communication", NULL);
 
   Poll first = { .client = alice };
   GThread *poll_a = g_thread_new ("pget", poll_thread, &first);
@@ -427,12 +427,12 @@ test_send_im_and_replace (void)
 {
   Mock *mock = mock_start (NULL);
   Client *alice = sign_in (mock, "alice");
-  g_autoptr (JsonObject) burst = wait_event (alice, "updated", "communication", NULL);
+  g_autoptr (JsonObject) burst G_GNUC_UNUSED = wait_event (alice, "updated", "communication", NULL);
   guint status;
   g_autofree char *url = g_strconcat (mock->base, "/mock/v1/send-im", NULL);
-  g_autofree char *none = http ("POST", url, NULL, "application/json",
-                                "{\"from\":\"alice@example.test\",\"to\":\"carol@example.test\",\"text\":\"x\"}",
-                                &status, NULL);
+  g_autofree char *none G_GNUC_UNUSED = http ("POST", url, NULL, "application/json",
+                                              "{\"from\":\"alice@example.test\",\"to\":\"carol@example.test\",\"text\":\"x\"}",
+                                              &status, NULL);
   g_assert_cmpuint (status, ==, 404);
 
   /* Two same-ack P-GETs: the older one is answered 409 PGetReplaced. */
@@ -447,9 +447,9 @@ test_send_im_and_replace (void)
   g_assert_cmpuint (older.status, ==, 409);
   g_assert_nonnull (strstr (older.body, "\"PGetReplaced\""));
   g_usleep (100 * 1000);
-  g_autofree char *ok = http ("POST", url, NULL, "application/json",
-                              "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"text\":\"Hello Alice\"}",
-                              &status, NULL);
+  g_autofree char *ok G_GNUC_UNUSED = http ("POST", url, NULL, "application/json",
+                                            "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"text\":\"Hello Alice\"}",
+                                            &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   g_thread_join (thread2);
   g_assert_cmpuint (newer.status, ==, 200);
@@ -474,17 +474,17 @@ test_typing_and_teardown (void)
   const char *const flags[] = { "--typing-timeout=1", NULL };
   Mock *mock = mock_start (flags);
   Client *alice = sign_in (mock, "alice");
-  g_autoptr (JsonObject) burst = wait_event (alice, "updated", "communication", NULL);
+  g_autoptr (JsonObject) burst G_GNUC_UNUSED = wait_event (alice, "updated", "communication", NULL);
   guint status;
   g_autofree char *send_im = g_strconcat (mock->base, "/mock/v1/send-im", NULL);
-  g_autofree char *r1 = http ("POST", send_im, NULL, "application/json",
-                              "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"text\":\"hi\"}",
-                              &status, NULL);
+  g_autofree char *r1 G_GNUC_UNUSED = http ("POST", send_im, NULL, "application/json",
+                                            "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"text\":\"hi\"}",
+                                            &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   g_autoptr (JsonObject) invited = wait_event (alice, "started", "messagingInvitation", "Incoming");
   JsonObject *inv = embedded (invited, "messagingInvitation");
   g_autofree char *accept = absolute (alice, link_href (inv, "accept"));
-  g_autofree char *r2 = http ("POST", accept, alice->token, NULL, NULL, &status, NULL);
+  g_autofree char *r2 G_GNUC_UNUSED = http ("POST", accept, alice->token, NULL, NULL, &status, NULL);
   g_assert_cmpuint (status, ==, 204);
   g_autoptr (JsonObject) connected = wait_event (alice, "updated", "messaging", NULL);
   JsonObject *messaging = embedded (connected, "messaging");
@@ -492,9 +492,9 @@ test_typing_and_teardown (void)
   g_autofree char *stop = absolute (alice, link_href (messaging, "stopMessaging"));
 
   g_autofree char *typing = g_strconcat (mock->base, "/mock/v1/typing", NULL);
-  g_autofree char *r3 = http ("POST", typing, NULL, "application/json",
-                              "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"typing\":true}",
-                              &status, NULL);
+  g_autofree char *r3 G_GNUC_UNUSED = http ("POST", typing, NULL, "application/json",
+                                            "{\"from\":\"bob@example.test\",\"to\":\"alice@example.test\",\"typing\":true}",
+                                            &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   g_autoptr (JsonObject) started = wait_event (alice, "added", "participant", NULL);
   JsonObject *in = json_object_get_object_member (started, "in");
@@ -504,10 +504,10 @@ test_typing_and_teardown (void)
   g_assert_true (json_object_has_member (ended, "in"));
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, 500 * 1000);
 
-  g_autofree char *r4 = http ("POST", stop, alice->token, NULL, NULL, &status, NULL);
+  g_autofree char *r4 G_GNUC_UNUSED = http ("POST", stop, alice->token, NULL, NULL, &status, NULL);
   g_assert_cmpuint (status, ==, 204);
-  g_autoptr (JsonObject) gone = wait_event (alice, "deleted", "conversation", NULL);
-  g_autofree char *r5 = http ("POST", stop, alice->token, NULL, NULL, &status, NULL);
+  g_autoptr (JsonObject) gone G_GNUC_UNUSED = wait_event (alice, "deleted", "conversation", NULL);
+  g_autofree char *r5 G_GNUC_UNUSED = http ("POST", stop, alice->token, NULL, NULL, &status, NULL);
   g_assert_cmpuint (status, ==, 404);
   client_free (alice);
   mock_stop (mock);
