@@ -117,14 +117,15 @@ deliver (UcwaMessaging    *messaging,
          const char       *text,
          gint64            timestamp)
 {
-  const UcwaListener *listener = ucwa_messaging_listener (messaging);
+  UcwaClient *client = messaging->client;
 
-  if (listener->im_received != NULL)
-    listener->im_received (messaging->client, conversation->peer,
-                           conversation->peer_name ? conversation->peer_name
-                                                   : conversation->peer,
-                           text, timestamp ? timestamp : g_get_real_time () / G_USEC_PER_SEC,
-                           messaging->client->listener_data);
+  if (client->listener.im_received != NULL)
+    client->listener.im_received (client, conversation->peer,
+                                  conversation->peer_name ? conversation->peer_name
+                                                          : conversation->peer,
+                                  text,
+                                  timestamp ? timestamp : g_get_real_time () / G_USEC_PER_SEC,
+                                  client->listener_data);
 }
 
 static void

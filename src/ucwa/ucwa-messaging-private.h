@@ -39,7 +39,6 @@ struct _UcwaMessaging {
   GHashTable *by_href;  /* conversation href -> UcwaConversation */
 };
 
-const UcwaListener *ucwa_messaging_listener   (UcwaMessaging *messaging);
 UcwaConversation   *ucwa_messaging_find_peer  (UcwaMessaging *messaging,
                                                const char    *peer);
 UcwaConversation   *ucwa_messaging_get_peer   (UcwaMessaging *messaging,

@@ -61,12 +61,6 @@ ucwa_messaging_free (UcwaMessaging *messaging)
   g_free (messaging);
 }
 
-const UcwaListener *
-ucwa_messaging_listener (UcwaMessaging *messaging)
-{
-  return &messaging->client->listener;
-}
-
 UcwaConversation *
 ucwa_messaging_find_peer (UcwaMessaging *messaging,
               const char    *peer)
