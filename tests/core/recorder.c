@@ -7,6 +7,22 @@
 
 gboolean events_before_201 = FALSE;
 
+void
+recorder_test_init (int    *argc,
+                    char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  for (int i = 1; i < *argc; i++)
+    if (g_strcmp0 ((*argv)[i], "--events-before-201") == 0)
+      events_before_201 = TRUE;
+}
+
+gboolean
+alice_has_no_application (gconstpointer mock)
+{
+  return mock_server_count_applications ((MockServer *) mock, "alice@example.test") == 0;
+}
+
 
 void
 record (Recorder   *recorder,

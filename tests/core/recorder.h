@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 /* Set from the command line: the mock releases events before each 201. */
 extern gboolean events_before_201;
 
+/* g_test_init(), and `--events-before-201` read into events_before_201. */
+void        recorder_test_init (int *argc, char ***argv);
+
 typedef struct {
   UcwaClient *client;
   GPtrArray  *log;        /* "kind|peer|text" lines, in order */
@@ -44,6 +47,8 @@ void        expect            (Recorder *recorder, const char *kind,
 gint        index_of          (Recorder *recorder, const char *kind,
                                const char *peer, const char *text);
 gboolean    is_disconnected   (gconstpointer recorder);
+/* A TestCondition on a MockServer: alice has no application (any more). */
+gboolean    alice_has_no_application (gconstpointer mock);
 
 /* The mock with @extra options (space separated, may be NULL), a short
  * typing timer, and the ordering under test. */

@@ -15,12 +15,6 @@
 
 #define ECHO "echo@example.test"
 
-static gboolean
-alice_has_no_application (gconstpointer mock)
-{
-  return mock_server_count_applications ((MockServer *) mock, "alice@example.test") == 0;
-}
-
 static void
 test_shutdown_with_texts_pending (void)
 {
@@ -391,10 +385,7 @@ test_wrong_discovery_url (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  for (int i = 1; i < argc; i++)
-    if (g_strcmp0 (argv[i], "--events-before-201") == 0)
-      events_before_201 = TRUE;
+  recorder_test_init (&argc, &argv);
 
   g_test_add_func ("/lifecycle/shutdown-with-texts-pending", test_shutdown_with_texts_pending);
   g_test_add_func ("/lifecycle/failure-reports-every-text", test_failure_reports_every_text);

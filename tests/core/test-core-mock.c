@@ -300,12 +300,6 @@ test_insecure_url (void)
   g_assert_no_error (error);
 }
 
-static gboolean
-alice_has_no_application (gconstpointer data)
-{
-  return mock_server_count_applications ((MockServer *) data, "alice@example.test") == 0;
-}
-
 static void
 test_shutdown_deletes_application (void)
 {
@@ -321,10 +315,7 @@ test_shutdown_deletes_application (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  for (int i = 1; i < argc; i++)
-    if (g_strcmp0 (argv[i], "--events-before-201") == 0)
-      events_before_201 = TRUE;
+  recorder_test_init (&argc, &argv);
 
   g_test_add_func ("/core/sign-in-and-contacts", test_sign_in_and_contacts);
   g_test_add_func ("/core/event-channel-and-keepalive", test_event_channel_and_keepalive);
